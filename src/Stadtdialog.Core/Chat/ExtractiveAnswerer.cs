@@ -1,0 +1,169 @@
+using Stadtdialog.Data;
+using Stadtdialog.Knowledge;
+using Stadtdialog.Retrieval;
+
+namespace Stadtdialog.Chat;
+
+/// <summary>
+/// Builds a short answer without a language model: the passages of the best documents are cut into units
+/// (sentences, list items, table rows with their header), each unit is scored by how much of the question it
+/// covers, and the best units are quoted in document order with their sources.
+/// </summary>
+public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
+{
+    private const int MaxUnits = 3;
+    private const int MaxAnswerChars = 480;
+    private const double CompanionThreshold = 0.7;
+
+    public TurnAnswer Answer(SearchResult result, int maxCitations)
+    {
+        var plan = result.Plan;
+        var candidates = new List<Unit>();
+        var topCoverage = result.Hits[0].Coverage;
+
+        // The best document and any close competitors (a question can span two pages).
+        var documents = result.Hits.Take(3)
+            .Where((h, i) => i == 0 || h.Coverage >= topCoverage * 0.9)
+            .ToList();
+        for (var rank = 0; rank < documents.Count; rank++)
+        {
+            var hit = documents[rank];
+            var titleTerms = analysis.Terms(hit.Title);
+            foreach (var chunk in hit.Chunks)
+            {
+                var sectionTerms = analysis.Terms(chunk.Section);
+                sectionTerms.UnionWith(titleTerms);
+                var units = Units(chunk.Text);
+                for (var u = 0; u < units.Count; u++)
+                {
+                    var terms = analysis.Terms(units[u]);
+                    var own = plan.Coverage(terms);
+                    terms.UnionWith(sectionTerms);
+                    var withContext = plan.Coverage(terms);
+                    var isLead = chunk.Section.Length == 0 && u == 0;
+                    var score = (0.6 * own) + (0.25 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? 0.08 : 0)
+                        + (0.02 * chunk.Score / Math.Max(1e-6, result.Hits[0].Score));
+                    candidates.Add(new Unit(hit, chunk, u, units[u], score, own));
+                }
+            }
+        }
+
+        var best = candidates.OrderByDescending(c => c.Score).First();
+        var chosen = new List<Unit> { best };
+        var length = best.Text.Length;
+        foreach (var unit in candidates.Where(c => c != best).OrderByDescending(c => c.Score))
+        {
+            if (chosen.Count >= MaxUnits || unit.Score < best.Score * CompanionThreshold)
+            {
+                break;
+            }
+
+            // Companions come from the same document unless another document adds something the best lacks.
+            if (length + unit.Text.Length > MaxAnswerChars || (unit.Hit != best.Hit && unit.Own <= best.Own))
+            {
+                continue;
+            }
+
+            chosen.Add(unit);
+            length += unit.Text.Length;
+        }
+
+        // Quote in reading order: document rank, then position within the document.
+        var ordered = chosen
+            .OrderBy(c => documents.IndexOf(c.Hit))
+            .ThenBy(c => c.Chunk.Section.Length == 0 ? 0 : 1)
+            .ThenBy(c => c.Hit.Chunks.ToList().IndexOf(c.Chunk))
+            .ThenBy(c => c.Position)
+            .ToList();
+
+        var citations = new List<Citation>();
+        foreach (var unit in ordered.Where(u => citations.All(c => c.DocumentId != u.Hit.DocumentId)))
+        {
+            if (citations.Count >= Math.Clamp(maxCitations, 1, 3))
+            {
+                break;
+            }
+
+            citations.Add(new Citation
+            {
+                Index = citations.Count + 1,
+                Title = unit.Hit.Title,
+                Url = unit.Chunk.Anchor is { Length: > 0 } anchor && !unit.Hit.Url.Contains('#', StringComparison.Ordinal)
+                    ? $"{unit.Hit.Url}#{anchor}"
+                    : unit.Hit.Url,
+                Section = unit.Chunk.Section.Length > 0 ? unit.Chunk.Section : null,
+                DocumentId = unit.Hit.DocumentId,
+            });
+        }
+
+        var text = string.Join("\n", ordered.Select(u => u.Text));
+        return new TurnAnswer(text, AnswerTypes.Retrieval, result.Confidence, citations, FollowUps(result, ordered));
+    }
+
+    /// <summary>Other sections of the best page and related pages, phrased as things to ask next.</summary>
+    private static List<string> FollowUps(SearchResult result, List<Unit> used)
+    {
+        var followUps = new List<string>();
+        var top = result.Hits[0];
+        foreach (var chunk in top.Chunks)
+        {
+            if (chunk.Section.Length > 0 && used.All(u => u.Chunk.Section != chunk.Section))
+            {
+                followUps.Add($"{top.Title}: {chunk.Section.Split(Chunker.SectionSeparator)[0]}");
+            }
+        }
+
+        followUps.AddRange(result.Hits.Skip(1).Where(h => h.Coverage >= 0.5).Select(h => h.Title));
+        return followUps.Distinct(StringComparer.OrdinalIgnoreCase).Take(3).ToList();
+    }
+
+    /// <summary>Cuts chunk text into quotable units: sentences, list items, table rows (with the header's labels).</summary>
+    internal static List<string> Units(string chunkText)
+    {
+        var units = new List<string>();
+        string[]? header = null;
+        var lines = chunkText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.StartsWith("|-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (line.StartsWith('|'))
+            {
+                var cells = line.Trim('|').Split('|', StringSplitOptions.TrimEntries);
+                if (i + 1 < lines.Length && lines[i + 1].StartsWith("|-", StringComparison.Ordinal))
+                {
+                    header = cells;
+                    continue;
+                }
+
+                if (header is null)
+                {
+                    units.Add(string.Join(" – ", cells));
+                    continue;
+                }
+
+                units.Add(header.Length == cells.Length
+                    ? string.Join(" – ", cells.Select((c, k) => header[k].Length > 0 ? $"{header[k]}: {c}" : c))
+                    : string.Join(" – ", cells));
+                continue;
+            }
+
+            header = null;
+            if (line.StartsWith("- ", StringComparison.Ordinal))
+            {
+                units.Add(line[2..]);
+                continue;
+            }
+
+            units.AddRange(SentenceSplitter.Split(line));
+        }
+
+        return units;
+    }
+
+    private sealed record Unit(SearchHit Hit, ChunkHit Chunk, int Position, string Text, double Score, double Own);
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Stadtdialog.Data;
+
+namespace Stadtdialog.Chat;
+
+/// <summary>
+/// The fixed sentences the assistant says itself (everything else is quoted from the tenant's content).
+/// German first, English second; unknown languages get German.
+/// </summary>
+public static class Phrases
+{
+    public static string DontKnow(string language, Tenant tenant) => Pick(language,
+        $"Dazu habe ich in den Informationen der {tenant.Name} leider keine verlässliche Antwort gefunden. " +
+        "Ich möchte Ihnen nichts Falsches sagen.",
+        $"I could not find a reliable answer to that in the information published by {tenant.Name}. " +
+        "I do not want to tell you anything wrong.");
+
+    public static string OfferHuman(string language, ContactInfo contact)
+    {
+        var builder = new StringBuilder(Pick(language,
+            "Gern hilft Ihnen ein Mensch aus der Verwaltung persönlich weiter",
+            "A member of staff will be glad to help you in person"));
+        var channels = new List<string>();
+        if (!string.IsNullOrWhiteSpace(contact.Name))
+        {
+            builder.Append(Pick(language, " – ", " – ")).Append(contact.Name);
+        }
+
+        if (!string.IsNullOrWhiteSpace(contact.Phone))
+        {
+            channels.Add(Pick(language, "Telefon ", "phone ") + contact.Phone);
+        }
+
+        if (!string.IsNullOrWhiteSpace(contact.Email))
+        {
+            channels.Add(Pick(language, "E-Mail ", "e-mail ") + contact.Email);
+        }
+
+        if (channels.Count > 0)
+        {
+            builder.Append(": ").Append(string.Join(", ", channels));
+        }
+
+        builder.Append('.');
+        if (!string.IsNullOrWhiteSpace(contact.OpeningHours))
+        {
+            builder.Append(' ').Append(Pick(language, "Erreichbar: ", "Available: ")).Append(contact.OpeningHours).Append('.');
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Greeting(string language, Tenant tenant, Assistant assistant) =>
+        !string.IsNullOrWhiteSpace(assistant.Greeting) && language == "de"
+            ? assistant.Greeting
+            : Pick(language,
+                $"Guten Tag! Ich beantworte Ihre Fragen zu den Dienstleistungen der {tenant.Name}. Was möchten Sie wissen?",
+                $"Hello! I answer your questions about the services of {tenant.Name}. What would you like to know?");
+
+    public static string YouAreWelcome(string language) => Pick(language,
+        "Gern geschehen! Fragen Sie jederzeit wieder.",
+        "You're welcome! Ask me again any time.");
+
+    public static string HumanRequested(string language) => Pick(language,
+        "Gern verbinde ich Sie mit einem Menschen.",
+        "Of course, let me put you in touch with a person.");
+
+    private static string Pick(string language, string german, string english) =>
+        language == "en" ? english : german;
+}

@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Stadtdialog.Tenancy;
+
+namespace Stadtdialog.Data;
+
+/// <summary>
+/// The single unit of work over Stadtdialog's data. Every <see cref="ITenantScoped"/> entity is filtered by the
+/// scope's <see cref="TenantContext"/> and stamped with it on insert; writing another tenant's row throws.
+/// </summary>
+public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> options, TenantContext tenant)
+    : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Assistant> Assistants => Set<Assistant>();
+
+    public DbSet<KnowledgeSource> KnowledgeSources => Set<KnowledgeSource>();
+
+    public DbSet<Document> Documents => Set<Document>();
+
+    public DbSet<Chunk> Chunks => Set<Chunk>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<Feedback> Feedback => Set<Feedback>();
+
+    /// <summary>Read by the global query filters; evaluated per query, not per model.</summary>
+    private string? CurrentTenantId => tenant.TenantId;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare DateTimeOffset values stored as text; store UTC ticks instead.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Tenant>(b =>
+        {
+            b.Property(t => t.Id).HasMaxLength(64);
+            b.Property(t => t.Name).HasMaxLength(200);
+            b.OwnsOne(t => t.Contact, c => c.ToJson());
+        });
+
+        modelBuilder.Entity<Assistant>(b =>
+        {
+            b.HasIndex(a => new { a.TenantId, a.Slug }).IsUnique();
+            b.Property(a => a.Slug).HasMaxLength(64);
+            b.Property(a => a.Name).HasMaxLength(200);
+            b.Property(a => a.Audience).HasConversion<string>().HasMaxLength(16);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<KnowledgeSource>(b =>
+        {
+            b.Property(s => s.Type).HasConversion<string>().HasMaxLength(32);
+            b.HasIndex(s => new { s.TenantId, s.Type, s.Location }).IsUnique();
+            b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(s => s.Documents).WithOne(d => d.Source).HasForeignKey(d => d.SourceId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Document>(b =>
+        {
+            b.HasIndex(d => new { d.SourceId, d.Key }).IsUnique();
+            b.HasIndex(d => new { d.TenantId, d.Url });
+            b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            b.HasMany(d => d.Chunks).WithOne(c => c.Document).HasForeignKey(c => c.DocumentId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
+
+        modelBuilder.Entity<Conversation>(b =>
+        {
+            b.HasOne(c => c.Assistant).WithMany().HasForeignKey(c => c.AssistantId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(c => new { c.TenantId, c.LastActivityAt });
+        });
+
+        modelBuilder.Entity<Message>(b =>
+        {
+            b.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            b.Property(m => m.AnswerType).HasMaxLength(16);
+            b.OwnsMany(m => m.Citations, c => c.ToJson());
+            b.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+        });
+
+        modelBuilder.Entity<Feedback>(b =>
+        {
+            b.Property(f => f.Rating).HasConversion<string>().HasMaxLength(8);
+            b.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(f => f.MessageId);
+        });
+
+        ApplyTenantFilter<Assistant>(modelBuilder);
+        ApplyTenantFilter<KnowledgeSource>(modelBuilder);
+        ApplyTenantFilter<Document>(modelBuilder);
+        ApplyTenantFilter<Chunk>(modelBuilder);
+        ApplyTenantFilter<Conversation>(modelBuilder);
+        ApplyTenantFilter<Message>(modelBuilder);
+        ApplyTenantFilter<Feedback>(modelBuilder);
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder modelBuilder)
+        where T : class, ITenantScoped
+    {
+        modelBuilder.Entity<T>().Property(e => e.TenantId).HasMaxLength(64);
+        modelBuilder.Entity<T>().HasIndex(e => e.TenantId);
+        modelBuilder.Entity<T>().HasQueryFilter(e => e.TenantId == CurrentTenantId);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void StampTenant()
+    {
+        foreach (EntityEntry<ITenantScoped> entry in ChangeTracker.Entries<ITenantScoped>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var current = tenant.RequireTenantId();
+            if (entry.State == EntityState.Added && string.IsNullOrEmpty(entry.Entity.TenantId))
+            {
+                entry.Entity.TenantId = current;
+            }
+            else if (!string.Equals(entry.Entity.TenantId, current, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Refusing to write a {entry.Metadata.ClrType.Name} of tenant '{entry.Entity.TenantId}' " +
+                    $"in a unit of work for tenant '{current}'.");
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Stadtdialog.Chat;
+using Stadtdialog.Data;
+using Stadtdialog.Evaluation;
+using Stadtdialog.Knowledge;
+using Stadtdialog.Retrieval;
+using Stadtdialog.Tenancy;
+
+namespace Stadtdialog;
+
+/// <summary>Registers the core services shared by the server, the CLI and the workers.</summary>
+public static class StadtdialogCore
+{
+    public const string MigrationsAssembly = "Stadtdialog.Migrations.Sqlite";
+
+    public static IServiceCollection AddStadtdialogCore(this IServiceCollection services)
+    {
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<TenantContext>();
+        services.AddDbContext<StadtdialogDbContext>((sp, options) =>
+        {
+            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            Directory.CreateDirectory(data.FullDirectory);
+            options.UseSqlite(data.ResolveConnectionString(), sqlite => sqlite.MigrationsAssembly(MigrationsAssembly))
+                .AddInterceptors(new SqlitePragmas());
+        });
+
+        services.AddSingleton(_ => new GermanTextAnalysis());
+        services.AddSingleton<SearchIndexRegistry>();
+        services.AddSingleton<KnowledgeSearch>();
+        services.AddSingleton<ExtractiveAnswerer>();
+        services.AddSingleton<ITurnHandler, RulesHandler>();
+        services.AddSingleton<ITurnHandler, RetrievalHandler>();
+        services.AddSingleton<TurnPipeline>();
+        services.AddScoped<ChatService>();
+        services.AddScoped<KnowledgeIngestor>();
+        services.AddScoped<TenantProvisioning>();
+        services.AddScoped<EvalRunner>();
+        return services;
+    }
+
+    /// <summary>Applies pending migrations (creates the database on first start).</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StadtdialogDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

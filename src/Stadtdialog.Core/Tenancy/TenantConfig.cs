@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Stadtdialog.Data;
+
+namespace Stadtdialog.Tenancy;
+
+/// <summary>
+/// A municipality described as a file (<c>samples/&lt;tenant&gt;/tenant.json</c>): how the demo and new
+/// installations are provisioned. Everything here can later be edited in the database.
+/// </summary>
+public sealed class TenantConfig
+{
+    [Required]
+    public string Id { get; set; } = "";
+
+    [Required]
+    public string Name { get; set; } = "";
+
+    public ContactInfo Contact { get; set; } = new();
+
+    public List<string> Languages { get; set; } = ["de"];
+
+    public List<string> Synonyms { get; set; } = [];
+
+    public List<AssistantConfig> Assistants { get; set; } = [];
+
+    /// <summary>Folders with content to ingest, relative to the config file.</summary>
+    public List<string> Content { get; set; } = [];
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static TenantConfig Load(string path)
+    {
+        var config = JsonSerializer.Deserialize<TenantConfig>(File.ReadAllText(path), JsonOptions)
+            ?? throw new InvalidDataException($"{path} is empty.");
+        var errors = config.Validate();
+        return errors.Count == 0
+            ? config
+            : throw new InvalidDataException($"{path}: {string.Join("; ", errors)}");
+    }
+
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!TenantIds.IsValid(Id))
+        {
+            errors.Add($"id '{Id}' must be lower-case letters, digits and dashes");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors.Add("name is required");
+        }
+
+        foreach (var assistant in Assistants)
+        {
+            if (!TenantIds.IsValid(assistant.Id))
+            {
+                errors.Add($"assistant id '{assistant.Id}' must be lower-case letters, digits and dashes");
+            }
+
+            if (assistant.MinConfidence is < 0 or > 1)
+            {
+                errors.Add($"assistant '{assistant.Id}': minConfidence must be between 0 and 1");
+            }
+        }
+
+        errors.AddRange(Retrieval.SynonymSet.Invalid(Synonyms).Select(s => $"synonym rule '{s}' is not valid"));
+        return errors;
+    }
+}
+
+public sealed class AssistantConfig
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public AssistantAudience Audience { get; set; } = AssistantAudience.Citizens;
+
+    public string Greeting { get; set; } = "";
+
+    public List<string> SuggestedQuestions { get; set; } = [];
+
+    public double MinConfidence { get; set; } = AnswerThresholds.DefaultMinConfidence;
+
+    public int MaxCitations { get; set; } = 3;
+}

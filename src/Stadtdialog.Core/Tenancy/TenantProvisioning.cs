@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Stadtdialog.Data;
+
+namespace Stadtdialog.Tenancy;
+
+/// <summary>Creates and updates tenants and their assistants (platform-level operations).</summary>
+public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext tenant, TimeProvider time)
+{
+    public const string DefaultAssistant = "buergerservice";
+
+    public Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken) =>
+        db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken);
+
+    /// <summary>Creates or updates the tenant described by <paramref name="config"/> and sets it as the scope's tenant.</summary>
+    public async Task<Tenant> ApplyAsync(TenantConfig config, CancellationToken cancellationToken)
+    {
+        var errors = config.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(config));
+        }
+
+        tenant.Set(config.Id);
+        var now = time.GetUtcNow();
+        var entity = await db.Tenants.SingleOrDefaultAsync(t => t.Id == config.Id, cancellationToken);
+        if (entity is null)
+        {
+            entity = new Tenant { Id = config.Id, Name = config.Name, CreatedAt = now };
+            db.Tenants.Add(entity);
+        }
+
+        entity.Name = config.Name;
+        entity.Contact = new ContactInfo
+        {
+            Name = config.Contact.Name, Phone = config.Contact.Phone, Email = config.Contact.Email,
+            Url = config.Contact.Url, OpeningHours = config.Contact.OpeningHours,
+        };
+        entity.Languages = config.Languages.Count > 0 ? config.Languages.ToList() : ["de"];
+        entity.Synonyms = config.Synonyms.ToList();
+
+        var assistants = config.Assistants.Count > 0 ? config.Assistants : [DefaultAssistantConfig(config.Name)];
+        var existing = await db.Assistants.ToDictionaryAsync(a => a.Slug, cancellationToken);
+        foreach (var a in assistants)
+        {
+            if (!existing.TryGetValue(a.Id, out var assistant))
+            {
+                assistant = new Assistant { Id = Guid.CreateVersion7(now), Slug = a.Id, Name = a.Name, CreatedAt = now };
+                db.Assistants.Add(assistant);
+            }
+
+            assistant.Name = string.IsNullOrWhiteSpace(a.Name) ? a.Id : a.Name;
+            assistant.Audience = a.Audience;
+            assistant.Greeting = a.Greeting;
+            assistant.SuggestedQuestions = a.SuggestedQuestions.ToList();
+            assistant.MinConfidence = a.MinConfidence;
+            assistant.MaxCitations = Math.Clamp(a.MaxCitations, 1, 3);
+            assistant.Published = true;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return entity;
+    }
+
+    /// <summary>Creates a tenant with default settings and one citizens' assistant, if it does not exist yet.</summary>
+    public async Task<Tenant> EnsureAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            throw new ArgumentException(
+                $"'{tenantId}' is not a valid tenant id (lower-case letters, digits and dashes, at most 64).", nameof(tenantId));
+        }
+
+        var existing = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+        if (existing is not null)
+        {
+            tenant.Set(tenantId);
+            return existing;
+        }
+
+        var name = char.ToUpperInvariant(tenantId[0]) + tenantId[1..];
+        return await ApplyAsync(new TenantConfig
+        {
+            Id = tenantId, Name = name, Assistants = [DefaultAssistantConfig(name)],
+        }, cancellationToken);
+    }
+
+    private static AssistantConfig DefaultAssistantConfig(string tenantName) => new()
+    {
+        Id = DefaultAssistant,
+        Name = "Bürgerservice-Assistent",
+        Greeting = $"Guten Tag! Ich beantworte Ihre Fragen zu den Dienstleistungen von {tenantName}.",
+    };
+}
