@@ -14,6 +14,7 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
     private const int MaxUnits = 3;
     private const int MaxAnswerChars = 480;
     private const double CompanionThreshold = 0.7;
+    private const double AdjacencyBonus = 0.25;
 
     public TurnAnswer Answer(SearchResult result, int maxCitations)
     {
@@ -29,6 +30,9 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
         {
             var hit = documents[rank];
             var titleTerms = analysis.Terms(hit.Title);
+
+            // The more the title alone answers "what is this about", the more the page's lead is the answer.
+            var leadBonus = 0.08 + (0.2 * plan.Coverage(titleTerms));
             foreach (var chunk in hit.Chunks)
             {
                 var sectionTerms = analysis.Terms(chunk.Section);
@@ -40,8 +44,8 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
                     var own = plan.Coverage(terms);
                     terms.UnionWith(sectionTerms);
                     var withContext = plan.Coverage(terms);
-                    var isLead = chunk.Section.Length == 0 && u == 0;
-                    var score = (0.6 * own) + (0.25 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? 0.08 : 0)
+                    var isLead = chunk.Ordinal == 0 && chunk.Section.Length == 0 && u == 0;
+                    var score = (0.6 * own) + (0.25 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? leadBonus : 0)
                         + (0.02 * chunk.Score / Math.Max(1e-6, result.Hits[0].Score));
                     candidates.Add(new Unit(hit, chunk, u, units[u], score, own));
                 }
@@ -51,9 +55,12 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
         var best = candidates.OrderByDescending(c => c.Score).First();
         var chosen = new List<Unit> { best };
         var length = best.Text.Length;
-        foreach (var unit in candidates.Where(c => c != best).OrderByDescending(c => c.Score))
+
+        // What directly follows the best unit in the same passage usually continues its thought.
+        double Continuity(Unit u) => u.Chunk == best.Chunk && u.Position - best.Position is 1 or 2 ? AdjacencyBonus : 0;
+        foreach (var unit in candidates.Where(c => c != best).OrderByDescending(c => c.Score + Continuity(c)))
         {
-            if (chosen.Count >= MaxUnits || unit.Score < best.Score * CompanionThreshold)
+            if (chosen.Count >= MaxUnits || unit.Score + Continuity(unit) < best.Score * CompanionThreshold)
             {
                 break;
             }
@@ -71,8 +78,7 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
         // Quote in reading order: document rank, then position within the document.
         var ordered = chosen
             .OrderBy(c => documents.IndexOf(c.Hit))
-            .ThenBy(c => c.Chunk.Section.Length == 0 ? 0 : 1)
-            .ThenBy(c => c.Hit.Chunks.ToList().IndexOf(c.Chunk))
+            .ThenBy(c => c.Chunk.Ordinal)
             .ThenBy(c => c.Position)
             .ToList();
 

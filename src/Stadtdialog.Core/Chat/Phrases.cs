@@ -10,22 +10,15 @@ namespace Stadtdialog.Chat;
 public static class Phrases
 {
     public static string DontKnow(string language, Tenant tenant) => Pick(language,
-        $"Dazu habe ich in den Informationen der {tenant.Name} leider keine verlässliche Antwort gefunden. " +
-        "Ich möchte Ihnen nichts Falsches sagen.",
-        $"I could not find a reliable answer to that in the information published by {tenant.Name}. " +
-        "I do not want to tell you anything wrong.");
+        $"Dazu habe ich in den Informationen der {tenant.Name} leider keine verlässliche Antwort gefunden – " +
+        "und ich möchte Ihnen nichts Falsches sagen. Gern hilft Ihnen ein Mensch aus der Verwaltung weiter.",
+        $"I could not find a reliable answer to that in the information published by {tenant.Name}, " +
+        "and I do not want to tell you anything wrong. A member of staff will be glad to help you.");
 
+    /// <summary>How to reach a person: "Persönlich erreichen Sie das Bürgerbüro: Telefon …, E-Mail …".</summary>
     public static string OfferHuman(string language, ContactInfo contact)
     {
-        var builder = new StringBuilder(Pick(language,
-            "Gern hilft Ihnen ein Mensch aus der Verwaltung persönlich weiter",
-            "A member of staff will be glad to help you in person"));
         var channels = new List<string>();
-        if (!string.IsNullOrWhiteSpace(contact.Name))
-        {
-            builder.Append(Pick(language, " – ", " – ")).Append(contact.Name);
-        }
-
         if (!string.IsNullOrWhiteSpace(contact.Phone))
         {
             channels.Add(Pick(language, "Telefon ", "phone ") + contact.Phone);
@@ -36,6 +29,13 @@ public static class Phrases
             channels.Add(Pick(language, "E-Mail ", "e-mail ") + contact.Email);
         }
 
+        if (channels.Count == 0 && string.IsNullOrWhiteSpace(contact.Name))
+        {
+            return Pick(language, "Bitte wenden Sie sich direkt an Ihre Verwaltung.", "Please contact your administration directly.");
+        }
+
+        var builder = new StringBuilder(Pick(language, "Persönlich erreichen Sie ", "You can reach "))
+            .Append(string.IsNullOrWhiteSpace(contact.Name) ? Pick(language, "die Verwaltung", "the administration") : contact.Name);
         if (channels.Count > 0)
         {
             builder.Append(": ").Append(string.Join(", ", channels));

@@ -212,7 +212,7 @@ public sealed partial class KnowledgeIngestor(
     }
 
     internal static IndexedChunk ToIndexed(Document document, Chunk chunk) =>
-        new(chunk.Id, document.Id, document.Url, document.Key, document.Title, chunk.Section, chunk.Anchor, chunk.Text);
+        new(chunk.Id, document.Id, document.Url, document.Key, document.Title, chunk.Section, chunk.Anchor, chunk.Text, chunk.Ordinal);
 
     private DocumentError RecordFailure(KnowledgeSource source, string key, Document? document, string message, DateTimeOffset now)
     {

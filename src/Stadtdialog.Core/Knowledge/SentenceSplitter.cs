@@ -17,6 +17,32 @@ public static partial class SentenceSplitter
         "e", "v", "i", "eur", "ct", "bspw", "sog", "ggü", "zb", "ua", "dh",
     };
 
+    private static readonly HashSet<string> OrdinalNouns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
+        "Dezember", "Jan", "Feb", "Mär", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Okt", "Nov", "Dez", "Stock",
+        "Etage", "Obergeschoss", "Untergeschoss", "OG", "UG", "Klasse", "Quartal", "Halbjahr", "Lebensjahr",
+        "Geburtstag", "Advent", "Adventssonntag", "Mahnung", "Woche", "Tag", "Monat", "Jahrhundert", "Platz",
+        "Stufe", "Runde", "Reihe", "Bauabschnitt", "Ehe", "Kind", "Hund", "Wohnsitz",
+    };
+
+    private static string NextWord(string text, int from)
+    {
+        var start = from;
+        while (start < text.Length && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        var end = start;
+        while (end < text.Length && char.IsLetter(text[end]))
+        {
+            end++;
+        }
+
+        return text[start..end];
+    }
+
     public static IReadOnlyList<string> Split(string text)
     {
         var sentences = new List<string>();
@@ -68,8 +94,8 @@ public static partial class SentenceSplitter
 
         if (word.All(char.IsDigit))
         {
-            // "1. Januar", "3. Stock": an ordinal, unless the next word starts a typical sentence.
-            return word.Length <= 2;
+            // "1. Januar", "3. Stock", "18. Lebensjahr" are ordinals; "Marktplatz 1. Der ..." ends a sentence.
+            return word.Length <= 2 && OrdinalNouns.Contains(NextWord(text, punctuation + 1));
         }
 
         return Abbreviations.Contains(word) || (word.Length == 1 && char.IsUpper(word[0]));

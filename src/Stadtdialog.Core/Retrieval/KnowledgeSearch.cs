@@ -4,7 +4,7 @@ using Lucene.Net.Search;
 namespace Stadtdialog.Retrieval;
 
 /// <summary>A retrieved passage.</summary>
-public sealed record ChunkHit(Guid ChunkId, string Section, string? Anchor, string Text, float Score);
+public sealed record ChunkHit(Guid ChunkId, string Section, string? Anchor, string Text, float Score, int Ordinal = 0);
 
 /// <summary>A retrieved document with its best passages, ranked by its best passage.</summary>
 public sealed record SearchHit(
@@ -72,12 +72,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
                     continue;
                 }
 
-                var hit = new ChunkHit(
-                    Guid.ParseExact(Stored(stored, TenantSearchIndex.IdField), "N"),
-                    Stored(stored, TenantSearchIndex.SectionField),
-                    NullIfEmpty(Stored(stored, TenantSearchIndex.AnchorField)),
-                    Stored(stored, TenantSearchIndex.BodyField),
-                    scoreDoc.Score);
+                var hit = ToChunkHit(stored, scoreDoc.Score);
                 if (entry < 0)
                 {
                     documents.Add((docId, [(scoreDoc.Doc, hit)]));
@@ -107,6 +102,12 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             .OrderByDescending(h => (h.Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * h.Coverage)))
             .Take(maxDocuments)
             .ToList();
+
+            // The page's lead usually answers a general question about its topic: make it a candidate.
+            if (hits.Count > 0 && hits[0].Chunks.All(c => c.Ordinal != 0) && LeadChunk(searcher, hits[0].DocumentId) is { } lead)
+            {
+                hits[0] = hits[0] with { Chunks = [.. hits[0].Chunks, lead] };
+            }
 
             return new SearchResult(plan, hits);
         });
@@ -184,6 +185,20 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
 
         return (weights, known);
     }
+
+    private static ChunkHit? LeadChunk(IndexSearcher searcher, Guid documentId)
+    {
+        var chunks = searcher.Search(new TermQuery(new Term(TenantSearchIndex.DocumentField, documentId.ToString("N"))), 1000);
+        return chunks.ScoreDocs.Select(d => ToChunkHit(searcher.Doc(d.Doc), 0f)).FirstOrDefault(c => c.Ordinal == 0);
+    }
+
+    private static ChunkHit ToChunkHit(Lucene.Net.Documents.Document stored, float score) => new(
+        Guid.ParseExact(Stored(stored, TenantSearchIndex.IdField), "N"),
+        Stored(stored, TenantSearchIndex.SectionField),
+        NullIfEmpty(Stored(stored, TenantSearchIndex.AnchorField)),
+        Stored(stored, TenantSearchIndex.BodyField),
+        score,
+        stored.GetField(TenantSearchIndex.OrdinalField)?.GetInt32Value() ?? 0);
 
     private static string Stored(Lucene.Net.Documents.Document document, string field) =>
         document.Get(field, System.Globalization.CultureInfo.InvariantCulture) ?? "";

@@ -16,7 +16,8 @@ public sealed record IndexedChunk(
     string Title,
     string Section,
     string? Anchor,
-    string Text);
+    string Text,
+    int Ordinal = 0);
 
 /// <summary>
 /// The Lucene index of one tenant: BM25 over chunks with separate title, section and body fields. Writes are
@@ -33,6 +34,7 @@ public sealed class TenantSearchIndex : IDisposable
     public const string SectionField = "section";
     public const string BodyField = "body";
     public const string AnchorField = "anchor";
+    public const string OrdinalField = "ord";
 
     private readonly LuceneDirectory _directory;
     private readonly GermanTextAnalysis _analysis;
@@ -152,6 +154,7 @@ public sealed class TenantSearchIndex : IDisposable
         new StoredField(UrlField, chunk.Url),
         new StoredField(KeyField, chunk.Key),
         new StoredField(AnchorField, chunk.Anchor ?? ""),
+        new StoredField(OrdinalField, chunk.Ordinal),
         new Field(TitleField, chunk.Title, TextWithVectors),
         new Field(SectionField, chunk.Section, TextWithVectors),
         new Field(BodyField, chunk.Text, TextWithVectors),

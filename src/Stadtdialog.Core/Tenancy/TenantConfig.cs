@@ -31,12 +31,22 @@ public sealed class TenantConfig
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
     public static TenantConfig Load(string path)
     {
-        var config = JsonSerializer.Deserialize<TenantConfig>(File.ReadAllText(path), JsonOptions)
-            ?? throw new InvalidDataException($"{path} is empty.");
+        TenantConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize<TenantConfig>(File.ReadAllText(path), JsonOptions)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a valid tenant configuration: {ex.Message}", ex);
+        }
+
         var errors = config.Validate();
         return errors.Count == 0
             ? config

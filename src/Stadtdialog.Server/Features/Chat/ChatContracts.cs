@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using Stadtdialog.Data;
+
+namespace Stadtdialog.Server.Features.Chat;
+
+/// <summary>A question from the citizen.</summary>
+public sealed record SendMessageRequest(
+    [property: Required, StringLength(global::Stadtdialog.Chat.ChatService.MaxQuestionLength, MinimumLength = 1)] string Text,
+    string? Language = null);
+
+public sealed record StartConversationRequest(string? Language = null);
+
+public sealed record ConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions, DateTimeOffset CreatedAt);
+
+public sealed record CitationDto(int Index, string Title, string Url, string? Section);
+
+public sealed record MessageDto(
+    Guid Id,
+    MessageRole Role,
+    string Content,
+    string? AnswerType,
+    double? Confidence,
+    IReadOnlyList<CitationDto> Citations,
+    DateTimeOffset CreatedAt);
+
+public sealed record ConversationDto(Guid Id, string Assistant, DateTimeOffset CreatedAt, IReadOnlyList<MessageDto> Messages);
+
+/// <summary>The answer as one JSON document (for clients that do not ask for a stream).</summary>
+public sealed record AnswerDto(
+    Guid MessageId,
+    string Text,
+    string AnswerType,
+    double Confidence,
+    IReadOnlyList<CitationDto> Citations,
+    IReadOnlyList<string> FollowUps,
+    ContactInfo? Contact);
+
+public sealed record FeedbackRequest([property: Required] FeedbackRating Rating, [property: StringLength(2000)] string? Comment = null);
+
+/// <summary>SSE <c>delta</c>: the next piece of the answer text.</summary>
+public sealed record DeltaEvent(string Text);
+
+/// <summary>SSE <c>done</c>: the answer is complete.</summary>
+public sealed record DoneEvent(
+    Guid MessageId,
+    string AnswerType,
+    double Confidence,
+    IReadOnlyList<string> FollowUps,
+    ContactInfo? Contact);
+
+/// <summary>SSE <c>error</c>: the turn failed after the stream had started.</summary>
+public sealed record ErrorEvent(string Title, string Detail);

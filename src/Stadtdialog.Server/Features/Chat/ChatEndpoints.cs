@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Net.Http.Headers;
+using Stadtdialog.Chat;
+using Stadtdialog.Data;
+using Stadtdialog.Server.Features.Platform;
+using Stadtdialog.Server.Features.Tenants;
+using Stadtdialog.Tenancy;
+
+namespace Stadtdialog.Server.Features.Chat;
+
+/// <summary>Chat API options (section <c>Stadtdialog:Chat</c>).</summary>
+public sealed class ChatOptions
+{
+    public const string Section = "Stadtdialog:Chat";
+
+    /// <summary>Messages one client (IP address) may send per minute; 0 disables the limit.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 100_000)]
+    public int MessagesPerMinutePerClient { get; set; } = 120;
+}
+
+/// <summary>Conversations, streamed turns and feedback: the public chat API used by the widget.</summary>
+public static class ChatEndpoints
+{
+    private const string MessagesRateLimit = "chat-messages";
+
+    /// <summary>Largest accepted body of a chat message request.</summary>
+    private const long MaxMessageBodyBytes = 16 * 1024;
+
+    public static IHostApplicationBuilder AddChat(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limit = builder.Configuration.GetValue($"{ChatOptions.Section}:MessagesPerMinutePerClient", 120);
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(MessagesRateLimit, context => limit <= 0
+                ? RateLimitPartition.GetNoLimiter("all")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1) }));
+            options.OnRejected = async (context, ct) =>
+            {
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Zu viele Anfragen",
+                        Detail = "Bitte warten Sie einen Moment, bevor Sie die nächste Frage stellen.",
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapChat(this IEndpointRouteBuilder app)
+    {
+        if (app is IApplicationBuilder pipeline)
+        {
+            pipeline.UseRateLimiter();
+        }
+
+        var chat = app.MapTenantGroup().WithTags("Chat");
+
+        chat.MapPost("/assistants/{assistant}/conversations", StartConversation)
+            .WithName("StartConversation").WithSummary("Start a conversation with an assistant")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        chat.MapGet("/conversations/{conversationId:guid}", GetConversation)
+            .WithName("GetConversation").WithSummary("A conversation with all its messages and their sources");
+
+        chat.MapPost("/conversations/{conversationId:guid}/messages", SendMessage)
+            .WithName("SendMessage")
+            .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, citation, done, error)")
+            .WithDescription("With `Accept: text/event-stream` the answer streams as typed events: `delta` {text}, " +
+                "`citation` {index,title,url,section}, `done` {messageId,answerType,confidence,followUps,contact}, " +
+                "`error` {title,detail}. Without it, the complete answer is returned as JSON.")
+            .Accepts<SendMessageRequest>("application/json")
+            .Produces<AnswerDto>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxMessageBodyBytes))
+            .RequireRateLimiting(MessagesRateLimit);
+
+        chat.MapPost("/conversations/{conversationId:guid}/messages/{messageId:guid}/feedback", SendFeedback)
+            .WithName("SendFeedback").WithSummary("Rate an answer (thumbs up/down, optional comment); the last rating counts")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<Created<ConversationStarted>> StartConversation(
+        string tenant, string assistant, ChatService chat, HttpContext http, CancellationToken ct)
+    {
+        var conversation = await chat.StartAsync(assistant, ct);
+        var bot = conversation.Assistant!;
+        return TypedResults.Created($"/api/tenants/{tenant}/conversations/{conversation.Id}",
+            new ConversationStarted(conversation.Id, bot.Slug, bot.Greeting, bot.SuggestedQuestions, conversation.CreatedAt));
+    }
+
+    private static async Task<Ok<ConversationDto>> GetConversation(Guid conversationId, ChatService chat, CancellationToken ct)
+    {
+        var conversation = await chat.GetConversationAsync(conversationId, ct);
+        return TypedResults.Ok(new ConversationDto(conversation.Id, conversation.Assistant!.Slug, conversation.CreatedAt,
+            conversation.Messages.Select(m => new MessageDto(m.Id, m.Role, m.Content, m.AnswerType, m.Confidence,
+                m.Citations.Select(ToDto).ToList(), m.CreatedAt)).ToList()));
+    }
+
+    private static async Task<IResult> SendMessage(
+        Guid conversationId,
+        SendMessageRequest request,
+        ChatService chat,
+        TenantContext tenant,
+        StadtdialogMetrics metrics,
+        HttpContext http,
+        CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            throw new ArgumentException("Bitte geben Sie eine Frage ein.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var turn = await chat.AskAsync(conversationId, request.Text, request.Language, ct);
+        metrics.TurnAnswered(tenant.RequireTenantId(), turn.Answer.AnswerType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        var wantsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        if (!wantsStream)
+        {
+            var answer = turn.Answer;
+            return TypedResults.Ok(new AnswerDto(turn.AnswerMessage.Id, answer.Text, answer.AnswerType, answer.Confidence,
+                answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact));
+        }
+
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(Stream(turn, ct));
+    }
+
+    /// <summary>
+    /// The turn as typed events. The retrieval tier has the whole answer at once; it is still sent in pieces so
+    /// that every tier (including streamed LLM answers later) looks the same to clients.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<object>> Stream(TurnResult turn, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var answer = turn.Answer;
+        foreach (var piece in Pieces(answer.Text))
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return new SseItem<object>(new DeltaEvent(piece), "delta");
+        }
+
+        foreach (var citation in answer.Citations)
+        {
+            yield return new SseItem<object>(ToDto(citation), "citation");
+        }
+
+        yield return new SseItem<object>(
+            new DoneEvent(turn.AnswerMessage.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact),
+            "done");
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Splits text into pieces of a few words, keeping whitespace, so clients can render progressively.</summary>
+    internal static IEnumerable<string> Pieces(string text, int wordsPerPiece = 4)
+    {
+        var start = 0;
+        var words = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (i + 1 == text.Length || !char.IsWhiteSpace(text[i + 1])) && ++words == wordsPerPiece)
+            {
+                yield return text[start..(i + 1)];
+                start = i + 1;
+                words = 0;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            yield return text[start..];
+        }
+    }
+
+    private static async Task<NoContent> SendFeedback(
+        Guid conversationId, Guid messageId, FeedbackRequest request, ChatService chat, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(request.Rating))
+        {
+            throw new ArgumentException("Die Bewertung muss \"up\" oder \"down\" sein.");
+        }
+
+        await chat.AddFeedbackAsync(conversationId, messageId, request.Rating, request.Comment, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static CitationDto ToDto(Citation citation) => new(citation.Index, citation.Title, citation.Url, citation.Section);
+}

@@ -1,0 +1,26 @@
+using Stadtdialog;
+using Stadtdialog.Server.Features.Chat;
+using Stadtdialog.Server.Features.Demo;
+using Stadtdialog.Server.Features.Platform;
+using Stadtdialog.Server.Features.Tenants;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPlatform();          // problem details, JSON, limits, CORS, health, OpenAPI, telemetry, migrations
+builder.Services.AddStadtdialogCore();
+builder.AddTenants();           // tenant resolution per request
+builder.AddChat();              // conversations, streamed turns, feedback
+builder.AddDemo();              // demo municipality from samples/, demo website
+
+var app = builder.Build();
+
+app.UsePlatform();
+app.MapPlatform();              // /health/*, /openapi/v1.json, /docs
+app.MapTenants();               // /api/tenants
+app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
+app.MapDemo();                  // /, /widget.js, /demo/{page}
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
