@@ -34,7 +34,7 @@ internal static class GermanCorpus
             var documentId = StableGuid(name);
             var chunks = chunker.Split(document)
                 .Select(c => new IndexedChunk(StableGuid(name + "#" + c.Ordinal.ToString(CultureInfo.InvariantCulture)), documentId,
-                    document.Url, name, document.Title, c.Section, c.Anchor, c.Text))
+                    document.Url, name, document.Title, c.Section, c.Anchor, c.Text, c.Ordinal))
                 .ToList();
             pages.Add(new CorpusDocument(documentId, document.Url, chunks));
         }
@@ -121,7 +121,7 @@ internal static class GermanCorpus
                 var anchor = c == 0 ? null : Slug(section);
                 var context = new SlotContext(topic, verb, office, Pick(Vocabulary.Districts));
                 chunks.Add(new IndexedChunk(NewGuid(), documentId, url, "synthetisch/" + slug + ".md", title, section, anchor,
-                    ChunkText(section, context)));
+                    ChunkText(section, context), c));
             }
 
             return new CorpusDocument(documentId, url, chunks);

@@ -23,6 +23,7 @@ public sealed class SentenceSplitterTests
     [InlineData("Das Amt (Tel. 0123 456) ist erreichbar.")]
     [InlineData("Geöffnet Mo. 8 bis 12 Uhr und Fr. 14 bis 18 Uhr.")]
     [InlineData("Das Bürgerbüro ist im 3. Stock des Rathauses.")]
+    [InlineData("Die Rate ist jeweils am 3. Werktag des Monats fällig.")]
     [InlineData("Gemäß § 3 Abs. 2 des Gesetzes ist das erlaubt.")]
     [InlineData("Ansprechpartnerin ist Dr. Müller.")]
     [InlineData("Sie wohnen in der Goethestr. 12 im Erdgeschoss.")]
@@ -64,8 +65,15 @@ public sealed class SentenceSplitterTests
     public void Sentence_starting_with_a_quote_or_digit_is_split()
     {
         Assert.Equal(
-            ["Der Antrag heißt so.", "„Anmeldung“ steht oben.", "3 Exemplare genügen."],
-            SentenceSplitter.Split("Der Antrag heißt so. „Anmeldung“ steht oben. 3 Exemplare genügen."));
+            ["Der Antrag heißt Meldeschein.", "„Anmeldung“ steht oben.", "3 Exemplare genügen."],
+            SentenceSplitter.Split("Der Antrag heißt Meldeschein. „Anmeldung“ steht oben. 3 Exemplare genügen."));
+    }
+
+    [Fact]
+    public void Lower_case_so_ends_a_sentence_while_capitalised_So_is_Sunday()
+    {
+        Assert.Equal(["Das ist so.", "Danach geht es weiter."], SentenceSplitter.Split("Das ist so. Danach geht es weiter."));
+        Assert.Equal(["Geöffnet Sa. und So. 10 bis 14 Uhr."], SentenceSplitter.Split("Geöffnet Sa. und So. 10 bis 14 Uhr."));
     }
 
     [Theory]

@@ -34,9 +34,14 @@ public sealed class SynonymSetTests
     {
         var query = Analysis.AnalyzeQuery("Ummeldung nach Umzug");
 
-        var expansion = Assert.Single(Defaults.Expand(query), e => e.Words.Count > 1);
-        Assert.Equal([Primary("wohnsitz"), Primary("anmelden"), Primary("umzug")], expansion.Words.Select(w => w.Primary));
-        Assert.Equal([0], expansion.WordIndexes);
+        // "ummeldung" and "ummelden" share a stem, so both built-in rules fire, with the same right side.
+        var expansions = Defaults.Expand(query).Where(e => e.Words.Count > 1).ToList();
+        Assert.NotEmpty(expansions);
+        Assert.All(expansions, expansion =>
+        {
+            Assert.Equal([Primary("wohnsitz"), Primary("anmelden"), Primary("umzug")], expansion.Words.Select(w => w.Primary));
+            Assert.Equal([0], expansion.WordIndexes);
+        });
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
     private const int MaxAnswerChars = 480;
     private const double CompanionThreshold = 0.7;
     private const double AdjacencyBonus = 0.25;
+    private const int MaxTableChars = 700;
 
     public TurnAnswer Answer(SearchResult result, int maxCitations)
     {
@@ -31,8 +32,8 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
             var hit = documents[rank];
             var titleTerms = analysis.Terms(hit.Title);
 
-            // The more the title alone answers "what is this about", the more the page's lead is the answer.
-            var leadBonus = 0.08 + (0.2 * plan.Coverage(titleTerms));
+            // When the title alone covers the question ("Personalausweis beantragen"), the page's lead is the answer.
+            var leadBonus = 0.3 * Math.Max(0, (plan.Coverage(titleTerms) - 0.7) / 0.3);
             foreach (var chunk in hit.Chunks)
             {
                 var sectionTerms = analysis.Terms(chunk.Section);
@@ -40,27 +41,39 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
                 var units = Units(chunk.Text);
                 for (var u = 0; u < units.Count; u++)
                 {
-                    var terms = analysis.Terms(units[u]);
+                    var terms = analysis.Terms(units[u].Text);
                     var own = plan.Coverage(terms);
                     terms.UnionWith(sectionTerms);
                     var withContext = plan.Coverage(terms);
                     var isLead = chunk.Ordinal == 0 && chunk.Section.Length == 0 && u == 0;
-                    var score = (0.6 * own) + (0.25 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? leadBonus : 0)
+                    var score = (0.3 * own) + (0.6 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? leadBonus : 0)
                         + (0.02 * chunk.Score / Math.Max(1e-6, result.Hits[0].Score));
-                    candidates.Add(new Unit(hit, chunk, u, units[u], score, own));
+                    candidates.Add(new Unit(hit, chunk, u, units[u].Text, score, own, units[u].Table));
                 }
             }
         }
 
         var best = candidates.OrderByDescending(c => c.Score).First();
-        var chosen = new List<Unit> { best };
+        List<Unit> chosen = [best];
         var length = best.Text.Length;
+
+        // A question answered by a table row or list item (fees, opening hours, documents to bring) is best
+        // answered by the whole table or list.
+        if (best.Table >= 0)
+        {
+            var rows = candidates.Where(c => c.Chunk == best.Chunk && c.Table == best.Table).OrderBy(c => c.Position).ToList();
+            if (rows.Count > 1 && rows.Sum(r => r.Text.Length) <= MaxTableChars)
+            {
+                chosen = rows;
+                length = rows.Sum(r => r.Text.Length);
+            }
+        }
 
         // What directly follows the best unit in the same passage usually continues its thought.
         double Continuity(Unit u) => u.Chunk == best.Chunk && u.Position - best.Position is 1 or 2 ? AdjacencyBonus : 0;
         foreach (var unit in candidates.Where(c => c != best).OrderByDescending(c => c.Score + Continuity(c)))
         {
-            if (chosen.Count >= MaxUnits || unit.Score + Continuity(unit) < best.Score * CompanionThreshold)
+            if (chosen.Count >= MaxUnits || chosen.Count > 1 && best.Table >= 0 || unit.Score + Continuity(unit) < best.Score * CompanionThreshold)
             {
                 break;
             }
@@ -124,10 +137,12 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
     }
 
     /// <summary>Cuts chunk text into quotable units: sentences, list items, table rows (with the header's labels).</summary>
-    internal static List<string> Units(string chunkText)
+    internal static List<(string Text, int Table)> Units(string chunkText)
     {
-        var units = new List<string>();
+        var units = new List<(string, int)>();
         string[]? header = null;
+        var table = -1;
+        var tables = 0;
         var lines = chunkText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         for (var i = 0; i < lines.Length; i++)
         {
@@ -140,36 +155,42 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
             if (line.StartsWith('|'))
             {
                 var cells = line.Trim('|').Split('|', StringSplitOptions.TrimEntries);
+                if (table < 0 || !lines[i - 1].StartsWith('|'))
+                {
+                    table = tables++;
+                }
+
                 if (i + 1 < lines.Length && lines[i + 1].StartsWith("|-", StringComparison.Ordinal))
                 {
                     header = cells;
                     continue;
                 }
 
-                if (header is null)
-                {
-                    units.Add(string.Join(" – ", cells));
-                    continue;
-                }
-
-                units.Add(header.Length == cells.Length
+                units.Add((header is not null && header.Length == cells.Length
                     ? string.Join(" – ", cells.Select((c, k) => header[k].Length > 0 ? $"{header[k]}: {c}" : c))
-                    : string.Join(" – ", cells));
+                    : string.Join(" – ", cells), table));
                 continue;
             }
 
             header = null;
             if (line.StartsWith("- ", StringComparison.Ordinal))
             {
-                units.Add(line[2..]);
+                // Consecutive list items form one group, like the rows of a table.
+                if (table < 0 || i == 0 || !lines[i - 1].StartsWith("- ", StringComparison.Ordinal))
+                {
+                    table = tables++;
+                }
+
+                units.Add((line[2..], table));
                 continue;
             }
 
-            units.AddRange(SentenceSplitter.Split(line));
+            table = -1;
+            units.AddRange(SentenceSplitter.Split(line).Select(sentence => (sentence, -1)));
         }
 
         return units;
     }
 
-    private sealed record Unit(SearchHit Hit, ChunkHit Chunk, int Position, string Text, double Score, double Own);
+    private sealed record Unit(SearchHit Hit, ChunkHit Chunk, int Position, string Text, double Score, double Own, int Table);
 }

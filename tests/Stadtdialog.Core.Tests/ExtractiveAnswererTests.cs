@@ -1,0 +1,134 @@
+using Stadtdialog.Chat;
+using Xunit;
+
+namespace Stadtdialog.Core.Tests;
+
+public sealed class ExtractiveAnswererTests(MunicipalCorpus corpus) : IClassFixture<MunicipalCorpus>
+{
+    private readonly ExtractiveAnswerer _answerer = new(corpus.Analysis);
+
+    [Fact]
+    public void Answer_to_the_ID_card_question_quotes_the_lead_sentence_and_cites_the_page()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Wie beantrage ich einen neuen Personalausweis?"), maxCitations: 3);
+
+        Assert.Equal(AnswerTypes.Retrieval, answer.AnswerType);
+        Assert.StartsWith("Einen neuen Personalausweis beantragen Sie persönlich im Bürgerbüro der Stadt Musterstadt.", answer.Text, StringComparison.Ordinal);
+        var citation = answer.Citations[0];
+        Assert.Equal(1, citation.Index);
+        Assert.Equal("Personalausweis beantragen", citation.Title);
+        Assert.Equal(MunicipalCorpus.Base + "personalausweis", citation.Url);
+        Assert.Null(citation.Section);
+        Assert.Equal(MunicipalCorpus.IdOf("personalausweis.md"), citation.DocumentId);
+        Assert.True(answer.Confidence >= 0.5);
+    }
+
+    [Fact]
+    public void Answer_from_a_section_cites_the_page_with_the_section_anchor()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Was kostet ein Personalausweis für Personen ab 24 Jahren?"), maxCitations: 3);
+
+        Assert.Contains("37,00 Euro", answer.Text, StringComparison.Ordinal);
+        var citation = Assert.Single(answer.Citations, c => c.DocumentId == MunicipalCorpus.IdOf("personalausweis.md"));
+        Assert.Equal(MunicipalCorpus.Base + "personalausweis#gebühren", citation.Url);
+        Assert.Equal("Gebühren", citation.Section);
+    }
+
+    [Fact]
+    public void Table_rows_are_quoted_as_readable_header_value_pairs()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Was kostet ein Personalausweis für Personen ab 24 Jahren?"), maxCitations: 3);
+
+        Assert.Contains("Antragsteller: Personen ab 24 Jahren – Gebühr: 37,00 Euro", answer.Text.Split('\n'));
+        Assert.DoesNotContain("|", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Answer_is_short_and_cites_each_document_once()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Personalausweis oder Reisepass beantragen"), maxCitations: 10);
+
+        Assert.InRange(answer.Citations.Count, 1, 3);
+        Assert.Equal(Enumerable.Range(1, answer.Citations.Count), answer.Citations.Select(c => c.Index));
+        Assert.Equal(answer.Citations.Count, answer.Citations.Select(c => c.DocumentId).Distinct().Count());
+        Assert.InRange(answer.Text.Split('\n').Length, 1, 3);
+    }
+
+    [Fact]
+    public void Citations_are_limited_to_the_assistants_maximum()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Personalausweis oder Reisepass beantragen"), maxCitations: 1);
+
+        Assert.Single(answer.Citations);
+    }
+
+    [Fact]
+    public void Follow_ups_point_to_other_sections_or_related_pages()
+    {
+        var result = corpus.Ask("Wie beantrage ich einen neuen Personalausweis?");
+        var answer = _answerer.Answer(result, maxCitations: 3);
+
+        Assert.NotEmpty(answer.FollowUps);
+        Assert.True(answer.FollowUps.Count <= 3);
+        var related = result.Hits.Skip(1).Select(h => h.Title).ToHashSet();
+        Assert.All(answer.FollowUps, f => Assert.True(
+            f.StartsWith("Personalausweis beantragen: ", StringComparison.Ordinal) || related.Contains(f), f));
+        Assert.Equal(answer.FollowUps.Count, answer.FollowUps.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public void Answer_via_synonym_quotes_the_official_page()
+    {
+        var answer = _answerer.Answer(corpus.Ask("Knöllchen bezahlen"), maxCitations: 3);
+
+        Assert.Contains("Verwarnungsgeld", answer.Text, StringComparison.Ordinal);
+        Assert.Equal("https://www.musterstadt.de/ordnung/verwarnungsgeld", answer.Citations[0].Url);
+    }
+
+    [Fact]
+    public void Units_split_sentences_list_items_and_table_rows()
+    {
+        const string chunk = """
+            Einen Ausweis beantragen Sie im Bürgerbüro. Bringen Sie z. B. ein Passfoto mit.
+            - ein biometrisches Passfoto
+            - der alte Ausweis
+            | Antragsteller | Gebühr |
+            |---|---|
+            | ab 24 Jahren | 37,00 Euro |
+            | unter 24 Jahren | 22,80 Euro |
+            Danach folgt wieder Text.
+            """;
+
+        Assert.Equal(
+        [
+            "Einen Ausweis beantragen Sie im Bürgerbüro.",
+            "Bringen Sie z. B. ein Passfoto mit.",
+            "ein biometrisches Passfoto",
+            "der alte Ausweis",
+            "Antragsteller: ab 24 Jahren – Gebühr: 37,00 Euro",
+            "Antragsteller: unter 24 Jahren – Gebühr: 22,80 Euro",
+            "Danach folgt wieder Text.",
+        ], ExtractiveAnswerer.Units(chunk));
+    }
+
+    [Fact]
+    public void Units_of_a_table_without_header_join_the_cells()
+    {
+        Assert.Equal(["Montag – 8 bis 12 Uhr", "Dienstag – 14 bis 18 Uhr"],
+            ExtractiveAnswerer.Units("| Montag | 8 bis 12 Uhr |\n| Dienstag | 14 bis 18 Uhr |"));
+    }
+
+    [Fact]
+    public void Units_of_a_row_that_does_not_fit_the_header_keep_the_cells_without_labels()
+    {
+        Assert.Equal(["Sonderfall – 0 Euro – siehe unten"],
+            ExtractiveAnswerer.Units("| Leistung | Gebühr |\n|---|---|\n| Sonderfall | 0 Euro | siehe unten |"));
+    }
+
+    [Fact]
+    public void Units_of_an_empty_header_cell_use_the_value_alone()
+    {
+        Assert.Equal(["Montag – Vormittag: 8 bis 12 Uhr"],
+            ExtractiveAnswerer.Units("|  | Vormittag |\n|---|---|\n| Montag | 8 bis 12 Uhr |"));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Stadtdialog.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The API's wire format as a client sees it. Deliberately not the server's own DTO types, so that a change of the
+/// contract shows up here.
+/// </summary>
+public static class Wire
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+public sealed record WireContact(string? Name, string? Phone, string? Email, string? Url, string? OpeningHours);
+
+public sealed record WireCitation(int Index, string Title, string Url, string? Section);
+
+public sealed record WireDone(Guid MessageId, string AnswerType, double Confidence, IReadOnlyList<string> FollowUps, WireContact? Contact);
+
+public sealed record WireConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions);
+
+public sealed record WireMessage(Guid Id, string Role, string Content, string? AnswerType, double? Confidence, IReadOnlyList<WireCitation> Citations);
+
+public sealed record WireConversation(Guid Id, string Assistant, IReadOnlyList<WireMessage> Messages);
+
+/// <summary>A streamed answer: every event in order, plus what a client assembles from them.</summary>
+public sealed record StreamedAnswer(IReadOnlyList<SseEvent> Events, string Raw)
+{
+    public string Text => string.Concat(Events.Where(e => e.Name == "delta").Select(e => e.As<WireDelta>().Text));
+
+    public IReadOnlyList<WireCitation> Citations => Events.Where(e => e.Name == "citation").Select(e => e.As<WireCitation>()).ToList();
+
+    public WireDone Done =>
+        Events.SingleOrDefault(e => e.Name == "done")?.As<WireDone>()
+        ?? throw new InvalidOperationException($"The stream has no 'done' event. Stream:{Environment.NewLine}{Raw}");
+
+    public override string ToString() => Raw;
+}
+
+public sealed record WireDelta(string Text);
