@@ -108,27 +108,35 @@ public sealed class ExtractiveAnswererTests(MunicipalCorpus corpus) : IClassFixt
             "Antragsteller: ab 24 Jahren – Gebühr: 37,00 Euro",
             "Antragsteller: unter 24 Jahren – Gebühr: 22,80 Euro",
             "Danach folgt wieder Text.",
-        ], ExtractiveAnswerer.Units(chunk));
+        ], ExtractiveAnswerer.Units(chunk).Select(u => u.Text));
+    }
+
+    [Fact]
+    public void Units_group_the_items_of_each_list_and_the_rows_of_each_table()
+    {
+        const string chunk = "Satz eins.\n- a\n- b\n| H1 | H2 |\n|---|---|\n| x | y |\n| z | w |\nSatz zwei.\n- c";
+
+        Assert.Equal([-1, 0, 0, 1, 1, -1, 2], ExtractiveAnswerer.Units(chunk).Select(u => u.Table));
     }
 
     [Fact]
     public void Units_of_a_table_without_header_join_the_cells()
     {
         Assert.Equal(["Montag – 8 bis 12 Uhr", "Dienstag – 14 bis 18 Uhr"],
-            ExtractiveAnswerer.Units("| Montag | 8 bis 12 Uhr |\n| Dienstag | 14 bis 18 Uhr |"));
+            ExtractiveAnswerer.Units("| Montag | 8 bis 12 Uhr |\n| Dienstag | 14 bis 18 Uhr |").Select(u => u.Text));
     }
 
     [Fact]
     public void Units_of_a_row_that_does_not_fit_the_header_keep_the_cells_without_labels()
     {
         Assert.Equal(["Sonderfall – 0 Euro – siehe unten"],
-            ExtractiveAnswerer.Units("| Leistung | Gebühr |\n|---|---|\n| Sonderfall | 0 Euro | siehe unten |"));
+            ExtractiveAnswerer.Units("| Leistung | Gebühr |\n|---|---|\n| Sonderfall | 0 Euro | siehe unten |").Select(u => u.Text));
     }
 
     [Fact]
     public void Units_of_an_empty_header_cell_use_the_value_alone()
     {
         Assert.Equal(["Montag – Vormittag: 8 bis 12 Uhr"],
-            ExtractiveAnswerer.Units("|  | Vormittag |\n|---|---|\n| Montag | 8 bis 12 Uhr |"));
+            ExtractiveAnswerer.Units("|  | Vormittag |\n|---|---|\n| Montag | 8 bis 12 Uhr |").Select(u => u.Text));
     }
 }
