@@ -231,7 +231,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageId");
+                    b.HasIndex("MessageId")
+                        .IsUnique();
 
                     b.HasIndex("TenantId");
 

@@ -112,11 +112,17 @@ public sealed class ChatService(
             throw new NotFoundException("Diese Antwort gibt es in diesem Gespräch nicht.");
         }
 
-        db.Feedback.Add(new Feedback
+        // One rating per answer: a citizen may change their mind, the last rating counts.
+        var feedback = await db.Feedback.SingleOrDefaultAsync(f => f.MessageId == messageId, cancellationToken);
+        if (feedback is null)
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()), MessageId = messageId, Rating = rating,
-            Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), CreatedAt = time.GetUtcNow(),
-        });
+            feedback = new Feedback { Id = Guid.CreateVersion7(time.GetUtcNow()), MessageId = messageId };
+            db.Feedback.Add(feedback);
+        }
+
+        feedback.Rating = rating;
+        feedback.Comment = string.IsNullOrWhiteSpace(comment) ? feedback.Comment : comment.Trim();
+        feedback.CreatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -94,7 +94,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         {
             b.Property(f => f.Rating).HasConversion<string>().HasMaxLength(8);
             b.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
-            b.HasIndex(f => f.MessageId);
+            b.HasIndex(f => f.MessageId).IsUnique();
         });
 
         ApplyTenantFilter<Assistant>(modelBuilder);

@@ -253,7 +253,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Feedback_MessageId",
                 table: "Feedback",
-                column: "MessageId");
+                column: "MessageId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Feedback_TenantId",

@@ -11,7 +11,7 @@ using Stadtdialog.Data;
 namespace Stadtdialog.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(StadtdialogDbContext))]
-    [Migration("20261123110558_Initial")]
+    [Migration("20261123112337_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -234,7 +234,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageId");
+                    b.HasIndex("MessageId")
+                        .IsUnique();
 
                     b.HasIndex("TenantId");
 
