@@ -78,8 +78,9 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
                 break;
             }
 
-            // Companions come from the same document unless another document adds something the best lacks.
-            if (length + unit.Text.Length > MaxAnswerChars || (unit.Hit != best.Hit && unit.Own <= best.Own))
+            // Companions come from the best unit's own passage: a sentence quoted out of its section can mislead
+            // ("dieselben Gebühren" under "Verlust" is about a replacement, not a first application).
+            if (length + unit.Text.Length > MaxAnswerChars || unit.Chunk != best.Chunk)
             {
                 continue;
             }
