@@ -22,4 +22,7 @@ public sealed record ListBlock(IReadOnlyList<string> Items) : ContentBlock;
 public sealed record TableBlock(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : ContentBlock;
 
 /// <summary>A document that could not be read; the message is shown to editors as is.</summary>
-public sealed class DocumentReadException(string message, Exception? inner = null) : Exception(message, inner);
+public class DocumentReadException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A document that is deliberately not indexed (e.g. a navigation page that is mostly links).</summary>
+public sealed class DocumentSkippedException(string message) : DocumentReadException(message);

@@ -18,6 +18,9 @@ public static class HtmlDocumentReader
         "#cookie-banner", ".cookie-banner", ".cookie", ".breadcrumb", ".skip-link", "button",
     ];
 
+    private const int MinLinksOfNavigationPage = 12;
+    private const double NavigationLinkShare = 0.6;
+
     public static ExtractedDocument Read(string html, string fallbackUrl)
     {
         var parser = new HtmlParser(new HtmlParserOptions { IsScripting = false });
@@ -32,6 +35,16 @@ public static class HtmlDocumentReader
             {
                 element.Remove();
             }
+        }
+
+        // A hub page ("Dienstleistungen A–Z") is mostly links: as a source it answers nothing itself.
+        var links = main.QuerySelectorAll("a[href]").ToList();
+        var textLength = TextNormalizer.Clean(main.TextContent).Length;
+        var linkTextLength = links.Sum(a => TextNormalizer.Clean(a.TextContent).Length);
+        if (links.Count >= MinLinksOfNavigationPage && linkTextLength >= textLength * NavigationLinkShare)
+        {
+            throw new DocumentSkippedException(
+                $"Navigation page ({links.Count} links, {100 * linkTextLength / Math.Max(1, textLength)} % link text): not indexed.");
         }
 
         var blocks = new List<ContentBlock>();

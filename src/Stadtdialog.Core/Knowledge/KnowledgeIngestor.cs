@@ -20,11 +20,12 @@ public sealed record IngestionReport(
     int Unchanged,
     int Removed,
     int Failed,
+    int Skipped,
     int Chunks,
     IReadOnlyList<DocumentError> Errors)
 {
     public override string ToString() =>
-        $"seen={Seen} added={Added} updated={Updated} unchanged={Unchanged} removed={Removed} failed={Failed} chunks={Chunks}";
+        $"seen={Seen} added={Added} updated={Updated} unchanged={Unchanged} removed={Removed} failed={Failed} skipped={Skipped} chunks={Chunks}";
 }
 
 public sealed record DocumentError(string Key, string Message);
@@ -81,7 +82,7 @@ public sealed partial class KnowledgeIngestor(
             .ToDictionaryAsync(d => d.Key, StringComparer.Ordinal, cancellationToken);
         var index = indexes.Get(tenantId);
         var errors = new List<DocumentError>();
-        int added = 0, updated = 0, unchanged = 0, chunkCount = 0;
+        int added = 0, updated = 0, unchanged = 0, skipped = 0, chunkCount = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -123,6 +124,14 @@ public sealed partial class KnowledgeIngestor(
                     {
                         throw new DocumentReadException("The document has no text to index.");
                     }
+                }
+                catch (DocumentSkippedException ex)
+                {
+                    // Not an error: the document is deliberately left out (and a former version removed below).
+                    LogSkipped(logger, key, ex.Message);
+                    seen.Remove(key);
+                    skipped++;
+                    continue;
                 }
                 catch (DocumentReadException ex)
                 {
@@ -176,7 +185,7 @@ public sealed partial class KnowledgeIngestor(
             }
 
             var report = new IngestionReport(source.Id, files.Count, added, updated, unchanged, vanished.Count,
-                errors.Count, chunkCount, errors);
+                errors.Count, skipped, chunkCount, errors);
             source.LastRunAt = now;
             source.LastRunSummary = report.ToString();
             await db.SaveChangesAsync(cancellationToken);
@@ -274,6 +283,9 @@ public sealed partial class KnowledgeIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unexpected failure reading {Key}")]
     private static partial void LogUnexpectedReadFailure(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Skipped {Key}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Folder} for tenant {Tenant}: {Summary}")]
     private static partial void LogRunFinished(ILogger logger, string tenant, string folder, string summary);
