@@ -26,8 +26,8 @@ status=0
 for project in tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
   echo "==> $name"
-  if ! dotnet test "$project" -c "$configuration" --no-build -nologo \
-      --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log"; then
+  if ! dotnet test --project "$project" -c "$configuration" --no-build \
+      --report-xunit-trx --report-xunit-trx-filename "$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log"; then
     status=1
   fi
 done

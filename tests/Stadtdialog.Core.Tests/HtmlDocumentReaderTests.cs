@@ -172,6 +172,50 @@ public sealed class HtmlDocumentReaderTests
         Assert.Equal(["Jeder Hund muss angemeldet werden."], document.Blocks.OfType<ParagraphBlock>().Select(p => p.Text));
     }
 
+    [Fact]
+    public void Text_with_inline_links_in_a_div_stays_one_paragraph()
+    {
+        const string html = "<html><body><main><h1>Formulare</h1>"
+            + "<div class=\"text\">Den Antrag finden Sie <a href=\"/formulare\">im Formularcenter</a> als <strong>PDF</strong>.</div>"
+            + "</main></body></html>";
+
+        var paragraphs = HtmlDocumentReader.Read(html, "x.html").Blocks.OfType<ParagraphBlock>().Select(p => p.Text);
+
+        Assert.Equal(["Den Antrag finden Sie im Formularcenter als PDF."], paragraphs);
+    }
+
+    [Fact]
+    public void Line_breaks_separate_words()
+    {
+        const string html = "<html><body><main><h1>Kontakt</h1><p>Rathaus<br>Marktplatz 1<br/>12345 Musterstadt</p>"
+            + "<table><tr><th>Tag</th><th>Zeit</th></tr><tr><td>Montag<br>Dienstag</td><td>8–12 Uhr</td></tr></table>"
+            + "<ul><li>Telefon:<br>0123 456</li></ul></main></body></html>";
+
+        var document = HtmlDocumentReader.Read(html, "x.html");
+
+        Assert.Equal("Rathaus Marktplatz 1 12345 Musterstadt", document.Blocks.OfType<ParagraphBlock>().Single().Text);
+        Assert.Equal("Montag Dienstag", document.Blocks.OfType<TableBlock>().Single().Rows[0][0]);
+        Assert.Equal("Telefon: 0123 456", document.Blocks.OfType<ListBlock>().Single().Items[0]);
+    }
+
+    [Fact]
+    public void Navigation_page_of_mostly_links_is_skipped_not_failed()
+    {
+        var links = string.Concat(Enumerable.Range(1, 15).Select(i => $"<li><a href=\"/leistung-{i}\">Dienstleistung Nummer {i}</a></li>"));
+        var html = $"<html><body><main><h1>Dienstleistungen A–Z</h1><ul>{links}</ul></main></body></html>";
+
+        Assert.Throws<DocumentSkippedException>(() => HtmlDocumentReader.Read(html, "a-z.html"));
+    }
+
+    [Fact]
+    public void Content_page_with_a_few_links_is_read()
+    {
+        const string html = "<html><body><main><h1>Hundesteuer</h1><p>Jeder Hund muss innerhalb von zwei Wochen angemeldet werden. "
+            + "Das <a href=\"/formular\">Anmeldeformular</a> finden Sie online.</p></main></body></html>";
+
+        Assert.Equal("Hundesteuer", HtmlDocumentReader.Read(html, "x.html").Title);
+    }
+
     [Theory]
     [InlineData("<html><body><nav>Menü</nav><footer>Impressum</footer></body></html>")]
     [InlineData("<html><body><main><h1>Nur eine Überschrift</h1></main></body></html>")]

@@ -54,7 +54,8 @@ public sealed class TurnPipelineTests(MunicipalCorpus corpus) : IClassFixture<Mu
     [Theory]
     [InlineData("Danke")]
     [InlineData("Vielen Dank!")]
-    [InlineData("danke schön, das hilft mir")]
+    [InlineData("Vielen Dank für die Hilfe!")]
+    [InlineData("Dankeschön")]
     public async Task Thanks_are_answered_by_the_rules(string thanks)
     {
         var answer = await AskAsync(thanks);

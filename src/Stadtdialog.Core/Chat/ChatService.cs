@@ -83,7 +83,7 @@ public sealed class ChatService(
         {
             Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Role = MessageRole.Assistant,
             Content = answer.Text, AnswerType = answer.AnswerType, Confidence = Math.Round(answer.Confidence, 3),
-            Citations = answer.Citations.ToList(), CreatedAt = now.AddTicks(1),
+            Citations = answer.Citations.ToList(), CreatedAt = now.AddMilliseconds(1),
         };
         db.Messages.AddRange(userMessage, answerMessage);
         conversation.LastActivityAt = now;

@@ -1,3 +1,4 @@
+using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -28,6 +29,12 @@ public static class HtmlDocumentReader
 
         var main = MainSelectors.Select(s => document.QuerySelector(s)).FirstOrDefault(e => e is not null)
             ?? throw new DocumentReadException("The HTML document has no body.");
+
+        // A line break separates words ("Rathaus<br>Marktplatz 1"); TextContent would glue them together.
+        foreach (var lineBreak in main.QuerySelectorAll("br").ToList())
+        {
+            lineBreak.Replace(document.CreateTextNode(" "));
+        }
 
         foreach (var selector in Boilerplate)
         {
@@ -100,18 +107,27 @@ public static class HtmlDocumentReader
         return title;
     }
 
+    private static readonly HashSet<string> InlineElements =
+    [
+        "a", "span", "strong", "em", "b", "i", "u", "small", "abbr", "time", "code", "sup", "sub", "mark", "label",
+        "cite", "q", "data", "bdi", "kbd", "var", "s", "del", "ins",
+    ];
+
     private static void CollectBlocks(IElement element, List<ContentBlock> blocks)
     {
+        // Text and inline elements between blocks form one paragraph ("Den Antrag finden Sie <a>hier</a> als PDF.").
+        var inline = new StringBuilder();
+        void FlushInline()
+        {
+            AddParagraph(blocks, inline.ToString());
+            inline.Clear();
+        }
+
         foreach (var node in element.ChildNodes)
         {
             if (node is IText text)
             {
-                var value = TextNormalizer.Clean(text.Data);
-                if (value.Length > 0)
-                {
-                    blocks.Add(new ParagraphBlock(value));
-                }
-
+                inline.Append(text.Data);
                 continue;
             }
 
@@ -120,6 +136,13 @@ public static class HtmlDocumentReader
                 continue;
             }
 
+            if (InlineElements.Contains(child.LocalName))
+            {
+                inline.Append(child.TextContent);
+                continue;
+            }
+
+            FlushInline();
             switch (child.LocalName)
             {
                 case "h1" or "h2" or "h3" or "h4" or "h5" or "h6":
@@ -152,16 +175,15 @@ public static class HtmlDocumentReader
                     }
 
                     break;
-                case "br" or "hr" or "img":
-                    break;
-                case "a" or "span" or "strong" or "em" or "b" or "i" or "small" or "abbr" or "time" or "code":
-                    AddParagraph(blocks, child.TextContent);
+                case "hr" or "img":
                     break;
                 default:
                     CollectBlocks(child, blocks);
                     break;
             }
         }
+
+        FlushInline();
     }
 
     private static void AddParagraph(List<ContentBlock> blocks, string text)

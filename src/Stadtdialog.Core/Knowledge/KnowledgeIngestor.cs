@@ -110,6 +110,8 @@ public sealed partial class KnowledgeIngestor(
                 var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 if (document is not null && document.ContentHash == hash)
                 {
+                    // Back to the indexed version (e.g. a broken upload was reverted): nothing to re-index.
+                    document.Error = null;
                     unchanged++;
                     continue;
                 }

@@ -11,10 +11,22 @@ public static partial class SentenceSplitter
     private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
     {
         "z", "b", "bzw", "ca", "d", "h", "u", "a", "o", "ä", "s", "v", "vgl", "ggf", "evtl", "inkl", "exkl", "usw",
-        "etc", "nr", "str", "tel", "fax", "mo", "di", "mi", "do", "fr", "sa", "so", "jan", "feb", "mär", "apr",
-        "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "abs", "art", "bzgl", "dr", "prof", "hr", "fr",
+        "etc", "nr", "str", "tel", "fax", "jan", "feb", "mär", "apr",
+        "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dez", "abs", "art", "bzgl", "dr", "prof", "hr",
         "std", "min", "max", "mind", "zzgl", "gem", "lt", "allg", "einschl", "geb", "verh", "stk", "ff", "f", "st",
         "e", "v", "i", "eur", "ct", "bspw", "sog", "ggü", "zb", "ua", "dh",
+    };
+
+    /// <summary>Weekday abbreviations count only capitalised: "Mo." is Monday, "so." is the word "so".</summary>
+    private static readonly HashSet<string> Weekdays = new(StringComparer.Ordinal) { "Mo", "Di", "Mi", "Do", "Fr", "Sa", "So" };
+
+    /// <summary>Words that typically open a sentence; after "Marktplatz 1." they show the number ended one.</summary>
+    private static readonly HashSet<string> SentenceStarters = new(StringComparer.Ordinal)
+    {
+        "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Sie", "Er", "Es", "Wir", "Ich", "Ihr",
+        "Ihre", "Ihren", "Bitte", "Im", "In", "Am", "An", "Bei", "Für", "Mit", "Nach", "Wenn", "Auch", "Dann",
+        "Danach", "Zum", "Zur", "Diese", "Dieser", "Dieses", "Hier", "Dort", "So", "Wer", "Was", "Wie", "Wo", "Wann",
+        "Ab", "Bis", "Um", "Zusätzlich", "Außerdem", "Beachten", "Bringen", "Melden", "Kommen", "Online",
     };
 
     private static readonly HashSet<string> OrdinalNouns = new(StringComparer.OrdinalIgnoreCase)
@@ -95,10 +107,15 @@ public static partial class SentenceSplitter
         if (word.All(char.IsDigit))
         {
             // "1. Januar", "3. Stock", "18. Lebensjahr" are ordinals; "Marktplatz 1. Der ..." ends a sentence.
-            return word.Length <= 2 && OrdinalNouns.Contains(NextWord(text, punctuation + 1));
+            // "am 3. Werktag" is an ordinal; "Marktplatz 1. Der Antrag …" ends a sentence.
+            var next = NextWord(text, punctuation + 1);
+            return word.Length <= 2 && (OrdinalNouns.Contains(next) || !SentenceStarters.Contains(next));
         }
 
-        return Abbreviations.Contains(word) || (word.Length == 1 && char.IsUpper(word[0]));
+        return Abbreviations.Contains(word)
+            || Weekdays.Contains(word)
+            || word.EndsWith("str", StringComparison.OrdinalIgnoreCase) // "Goethestr. 12"
+            || (word.Length == 1 && char.IsUpper(word[0]));
     }
 
     // Sentence-ending punctuation followed by whitespace and an upper-case letter, digit or quote.

@@ -79,6 +79,8 @@ public sealed class TenantConfig
             }
         }
 
+        errors.AddRange(Assistants.GroupBy(a => a.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => $"assistant id '{g.Key}' is used more than once"));
         errors.AddRange(Retrieval.SynonymSet.Invalid(Synonyms).Select(s => $"synonym rule '{s}' is not valid"));
         return errors;
     }

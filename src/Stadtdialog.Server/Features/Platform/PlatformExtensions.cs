@@ -23,6 +23,7 @@ public static class PlatformExtensions
         var services = builder.Services;
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
+        services.AddSingleton<IProblemDetailsWriter, EventStreamProblemDetailsWriter>(); // after the default writer
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<JsonOptions>(options =>
         {
