@@ -50,6 +50,7 @@ internal static class LatencyRunner
         Console.WriteLine($"Stadtdialog retrieval latency – {TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"  .NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs, " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, index under {BenchIndex.Root}");
+        Console.WriteLine($"  load average at start: {MachineInfo.LoadAverage()} (other processes on the machine add noise)");
         Console.WriteLine($"  {options.Queries} measured queries after {options.Warmup} warm-up, rotating over {Questions.All.Length} questions;" +
             $" {options.LongTail} long-tail questions; {options.ParallelSeconds} s parallel run");
         Console.WriteLine();
@@ -105,18 +106,19 @@ internal static class LatencyRunner
             }
         }
 
-        // The long tail first, so that its pages are not yet in the per-reader document-terms cache.
+        for (var i = 0; i < options.Warmup; i++)
+        {
+            Turn(search, answerer, index, synonyms, Questions.All[i % Questions.All.Length].Text);
+        }
+
+        // The long tail after a JIT warm-up on the realistic questions; most of its pages are not yet in the
+        // per-reader document-terms cache, so this is the cold path.
         var longTail = new List<double>(options.LongTail);
         foreach (var question in GermanCorpus.LongTailQuestions(options.LongTail))
         {
             var start = Stopwatch.GetTimestamp();
             search.Search(index, synonyms, question, 5);
             longTail.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-
-        for (var i = 0; i < options.Warmup; i++)
-        {
-            Turn(search, answerer, index, synonyms, Questions.All[i % Questions.All.Length].Text);
         }
 
         GC.Collect();
@@ -160,6 +162,7 @@ internal static class LatencyRunner
         Console.WriteLine($"  long-tail search (cold document-terms cache) {report.LongTail}");
         Console.WriteLine($"  allocated {bytesPerTurn / 1024:N0} KiB per turn; GCs during measurement gen0/1/2 = {gen0}/{gen1}/{gen2}");
         Console.WriteLine($"  {Environment.ProcessorCount} threads in parallel: {parallel:N0} search+answer turns/s");
+        Console.WriteLine($"  load average now: {MachineInfo.LoadAverage()}");
         Console.WriteLine();
         return report;
     }

@@ -19,7 +19,10 @@ public static class SseParser
         var name = "";
         var data = new StringBuilder();
         var hasData = false;
-        foreach (var line in stream.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n'))
+        var lines = stream.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+
+        // The last piece is an unterminated line (or empty); an event not closed by a blank line is discarded.
+        foreach (var line in lines[..^1])
         {
             if (line.Length == 0)
             {

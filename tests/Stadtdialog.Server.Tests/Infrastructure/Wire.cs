@@ -19,7 +19,8 @@ public sealed record WireDone(Guid MessageId, string AnswerType, double Confiden
 
 public sealed record WireConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions);
 
-public sealed record WireMessage(Guid Id, string Role, string Content, string? AnswerType, double? Confidence, IReadOnlyList<WireCitation> Citations);
+public sealed record WireMessage(
+    Guid Id, string Role, string Content, string? AnswerType, double? Confidence, IReadOnlyList<WireCitation> Citations, DateTimeOffset CreatedAt);
 
 public sealed record WireConversation(Guid Id, string Assistant, IReadOnlyList<WireMessage> Messages);
 

@@ -14,6 +14,7 @@ public sealed class DemoChatTests(StadtdialogFactory server) : IClassFixture<Sta
     private const string Assistant = StadtdialogFactory.DemoAssistant;
     private const string IdCardQuestion = "Wie beantrage ich einen neuen Personalausweis?";
     private const string MoonQuestion = "Wie hoch ist der Mond?";
+    private static readonly string[] EventNames = ["delta", "citation", "done"];
 
     [Fact]
     public async Task Id_card_question_is_answered_from_the_website_with_a_source()
@@ -49,7 +50,7 @@ public sealed class DemoChatTests(StadtdialogFactory server) : IClassFixture<Sta
         var names = answer.Events.Select(e => e.Name).ToList();
         Assert.True(names.Count >= 3, $"Too few events. Stream:\n{answer}");
         Assert.DoesNotContain("error", names);
-        Assert.All(names, n => Assert.Contains(n, new[] { "delta", "citation", "done" }));
+        Assert.All(names, n => Assert.Contains(n, EventNames));
         Assert.Equal(1, names.Count(n => n == "done"));
         Assert.Equal("done", names[^1]);
         Assert.Equal("delta", names[0]);
@@ -86,6 +87,9 @@ public sealed class DemoChatTests(StadtdialogFactory server) : IClassFixture<Sta
 
         Assert.Equal(id, conversation.Id);
         Assert.Equal(Assistant, conversation.Assistant);
+        Assert.True(conversation.Messages.Count == 2 && conversation.Messages[0].CreatedAt < conversation.Messages[1].CreatedAt,
+            "The conversation must list the question before its answer, with strictly increasing CreatedAt: " +
+            string.Join(", ", conversation.Messages.Select(m => $"{m.Role} {m.CreatedAt:O}")));
         Assert.Collection(conversation.Messages,
             user =>
             {

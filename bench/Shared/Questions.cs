@@ -1,6 +1,7 @@
-namespace Stadtdialog.Bench.Retrieval;
+namespace Stadtdialog.Bench;
 
 /// <summary>A citizen's question and the demo page that should answer it.</summary>
+/// <remarks>Shared by the retrieval benchmark and the load driver.</remarks>
 internal sealed record BenchQuestion(string Text, string ExpectedUrl);
 
 /// <summary>Realistic questions, formal and colloquial, rotated by every benchmark.</summary>
