@@ -46,19 +46,36 @@ internal static class Commands
             await services.GetRequiredService<TenantProvisioning>().EnsureAsync(tenantId, ct2);
             var ingestor = services.GetRequiredService<KnowledgeIngestor>();
             IngestionReport? report = null;
-            await AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask($"Ingesting into [bold]{tenantId.EscapeMarkup()}[/]");
-                    report = await ingestor.IngestFolderAsync(path, new Progress<IngestionProgress>(p =>
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                await AnsiConsole.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
                     {
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = p.Processed;
-                    }), ct2);
-                    task.Value = task.MaxValue;
-                });
+                        var task = progress.AddTask($"Ingesting into [bold]{tenantId.EscapeMarkup()}[/]");
+                        report = await ingestor.IngestFolderAsync(path, new Progress<IngestionProgress>(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.Total);
+                            task.Value = p.Processed;
+                        }), ct2);
+                        task.Value = task.MaxValue;
+                    });
+            }
+            else
+            {
+                // Logs and CI: one plain line per tenth of the run instead of a redrawn bar.
+                var lastDecile = -1;
+                report = await ingestor.IngestFolderAsync(path, new SynchronousProgress(p =>
+                {
+                    var decile = p.Total == 0 ? 10 : 10 * p.Processed / p.Total;
+                    if (decile != lastDecile)
+                    {
+                        lastDecile = decile;
+                        Console.WriteLine($"ingesting {p.Processed}/{p.Total} {p.Current}");
+                    }
+                }), ct2);
+            }
 
             foreach (var error in report!.Errors)
             {
@@ -197,6 +214,12 @@ internal static class Commands
         }
 
         Console.WriteLine();
+    }
+
+    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<IngestionProgress> report) : IProgress<IngestionProgress>
+    {
+        public void Report(IngestionProgress value) => report(value);
     }
 
     private static Option<string> AssistantOption() => new("--assistant")
