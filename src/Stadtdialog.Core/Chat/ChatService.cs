@@ -8,6 +8,9 @@ namespace Stadtdialog.Chat;
 /// <summary>A stored turn: the user's message and the answer to it.</summary>
 public sealed record TurnResult(Message UserMessage, Message AnswerMessage, TurnAnswer Answer);
 
+/// <summary>A checked question with everything needed to answer it.</summary>
+public sealed record PreparedTurn(Conversation Conversation, Tenant Tenant, string Question, string Language);
+
 /// <summary>Thrown when a tenant, assistant or conversation does not exist for the current tenant.</summary>
 public sealed class NotFoundException(string message) : Exception(message);
 
@@ -57,9 +60,16 @@ public sealed class ChatService(
         ?? throw new NotFoundException("Dieses Gespräch gibt es nicht (mehr).");
 
     /// <summary>Answers one question in a conversation and stores both messages.</summary>
-    public async Task<TurnResult> AskAsync(Guid conversationId, string text, string? language, CancellationToken cancellationToken)
+    public async Task<TurnResult> AskAsync(Guid conversationId, string text, string? language, CancellationToken cancellationToken) =>
+        await CompleteAsync(await PrepareAsync(conversationId, text, language, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Checks the question and loads its conversation, assistant and tenant. Everything that is the caller's fault
+    /// (unknown conversation, empty or over-long question) fails here, before an answer stream starts.
+    /// </summary>
+    public async Task<PreparedTurn> PrepareAsync(Guid conversationId, string text, string? language, CancellationToken cancellationToken)
     {
-        var question = text.Trim();
+        var question = (text ?? "").Trim();
         if (question.Length == 0 || question.Length > MaxQuestionLength)
         {
             throw new ArgumentException($"Eine Frage muss 1 bis {MaxQuestionLength} Zeichen lang sein.", nameof(text));
@@ -69,14 +79,22 @@ public sealed class ChatService(
             .SingleOrDefaultAsync(c => c.Id == conversationId, cancellationToken)
             ?? throw new NotFoundException("Dieses Gespräch gibt es nicht (mehr).");
         var municipality = await GetTenantAsync(cancellationToken);
-        var lang = language is { Length: >= 2 } && municipality.Languages.Contains(language[..2]) ? language[..2] : municipality.Languages.FirstOrDefault() ?? "de";
+        var lang = language is { Length: >= 2 } && municipality.Languages.Contains(language[..2])
+            ? language[..2]
+            : municipality.Languages.FirstOrDefault() ?? "de";
+        return new PreparedTurn(conversation, municipality, question, lang);
+    }
 
-        var answer = await AnswerAsync(municipality, conversation.Assistant!, question, lang, cancellationToken);
+    /// <summary>Runs the turn pipeline for a prepared question and stores question and answer.</summary>
+    public async Task<TurnResult> CompleteAsync(PreparedTurn turn, CancellationToken cancellationToken)
+    {
+        var conversation = turn.Conversation;
+        var answer = await AnswerAsync(turn.Tenant, conversation.Assistant!, turn.Question, turn.Language, cancellationToken);
 
         var now = time.GetUtcNow();
         var userMessage = new Message
         {
-            Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Role = MessageRole.User, Content = question,
+            Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Role = MessageRole.User, Content = turn.Question,
             CreatedAt = now,
         };
         var answerMessage = new Message

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,9 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
 
     public bool DemoEnabled { get; init; } = true;
 
+    /// <summary>Replaces or adds services after the application's own registrations (e.g. a failing turn handler).</summary>
+    public Action<IServiceCollection>? ConfigureTestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = new Dictionary<string, string?>
@@ -57,6 +61,10 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         // ... and the same values as the last configuration source win over appsettings.json.
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
+        if (ConfigureTestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
+        }
     }
 
     /// <summary>Creates a municipality with the default citizens' assistant and ingests a folder of Markdown/HTML pages.</summary>

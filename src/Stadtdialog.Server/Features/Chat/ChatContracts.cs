@@ -8,8 +8,6 @@ public sealed record SendMessageRequest(
     [property: Required, StringLength(global::Stadtdialog.Chat.ChatService.MaxQuestionLength, MinimumLength = 1)] string Text,
     string? Language = null);
 
-public sealed record StartConversationRequest(string? Language = null);
-
 public sealed record ConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions, DateTimeOffset CreatedAt);
 
 public sealed record CitationDto(int Index, string Title, string Url, string? Section);

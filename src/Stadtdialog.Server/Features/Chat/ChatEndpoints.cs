@@ -25,7 +25,7 @@ public sealed class ChatOptions
 }
 
 /// <summary>Conversations, streamed turns and feedback: the public chat API used by the widget.</summary>
-public static class ChatEndpoints
+public static partial class ChatEndpoints
 {
     private const string MessagesRateLimit = "chat-messages";
 
@@ -122,6 +122,7 @@ public static class ChatEndpoints
         ChatService chat,
         TenantContext tenant,
         StadtdialogMetrics metrics,
+        ILoggerFactory loggers,
         HttpContext http,
         CancellationToken ct)
     {
@@ -130,13 +131,14 @@ public static class ChatEndpoints
             throw new ArgumentException("Bitte geben Sie eine Frage ein.");
         }
 
-        var started = Stopwatch.GetTimestamp();
-        var turn = await chat.AskAsync(conversationId, request.Text, request.Language, ct);
-        metrics.TurnAnswered(tenant.RequireTenantId(), turn.Answer.AnswerType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-
-        var wantsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        // Caller errors (unknown conversation, bad question) become problem details before any stream starts.
+        var prepared = await chat.PrepareAsync(conversationId, request.Text, request.Language, ct);
+        var tenantId = tenant.RequireTenantId();
+        var wantsStream = http.Request.GetTypedHeaders().Accept
+            .Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (!wantsStream)
         {
+            var turn = await CompleteAsync(chat, prepared, metrics, tenantId, ct);
             var answer = turn.Answer;
             return TypedResults.Ok(new AnswerDto(turn.AnswerMessage.Id, answer.Text, answer.AnswerType, answer.Confidence,
                 answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact));
@@ -144,19 +146,62 @@ public static class ChatEndpoints
 
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(Stream(turn, ct));
+        var logger = loggers.CreateLogger(typeof(ChatEndpoints).FullName!);
+        return TypedResults.ServerSentEvents(StreamAsync(chat, prepared, metrics, tenantId, logger, ct));
+    }
+
+    private static async Task<TurnResult> CompleteAsync(
+        ChatService chat, PreparedTurn prepared, StadtdialogMetrics metrics, string tenantId, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var turn = await chat.CompleteAsync(prepared, ct);
+        metrics.TurnAnswered(tenantId, turn.Answer.AnswerType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return turn;
     }
 
     /// <summary>
-    /// The turn as typed events. The retrieval tier has the whole answer at once; it is still sent in pieces so
-    /// that every tier (including streamed LLM answers later) looks the same to clients.
+    /// The turn as typed events. A failure once the stream has started (a tier that breaks, the database) ends it
+    /// with an <c>error</c> event; details go to the log, not to the citizen.
     /// </summary>
-    private static async IAsyncEnumerable<SseItem<object>> Stream(TurnResult turn, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
+        ChatService chat, PreparedTurn prepared, StadtdialogMetrics metrics, string tenantId, ILogger logger,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        TurnResult? turn = null;
+        try
+        {
+            turn = await CompleteAsync(chat, prepared, metrics, tenantId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTurnFailed(logger, ex, tenantId);
+        }
+
+        if (turn is null)
+        {
+            yield return new SseItem<object>(new ErrorEvent("Keine Antwort möglich",
+                "Bei der Beantwortung ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut."), "error");
+            yield break;
+        }
+
+        foreach (var item in Events(turn))
+        {
+            yield return item;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A chat turn of tenant {Tenant} failed after its stream started")]
+    private static partial void LogTurnFailed(ILogger logger, Exception exception, string tenant);
+
+    /// <summary>
+    /// The answer as events. The retrieval tier has the whole answer at once; it is still sent in pieces so that
+    /// every tier (including streamed LLM answers later) looks the same to clients.
+    /// </summary>
+    private static IEnumerable<SseItem<object>> Events(TurnResult turn)
     {
         var answer = turn.Answer;
         foreach (var piece in Pieces(answer.Text))
         {
-            ct.ThrowIfCancellationRequested();
             yield return new SseItem<object>(new DeltaEvent(piece), "delta");
         }
 
@@ -168,7 +213,6 @@ public static class ChatEndpoints
         yield return new SseItem<object>(
             new DoneEvent(turn.AnswerMessage.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact),
             "done");
-        await Task.CompletedTask;
     }
 
     /// <summary>Splits text into pieces of a few words, keeping whitespace, so clients can render progressively.</summary>
