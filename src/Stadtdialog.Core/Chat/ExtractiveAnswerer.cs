@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Stadtdialog.Data;
 using Stadtdialog.Knowledge;
 using Stadtdialog.Retrieval;
@@ -9,8 +10,14 @@ namespace Stadtdialog.Chat;
 /// (sentences, list items, table rows with their header), each unit is scored by how much of the question it
 /// covers, and the best units are quoted in document order with their sources.
 /// </summary>
-public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
+public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis) : IDisposable
 {
+    /// <summary>
+    /// Analysed units per chunk. Chunk ids change whenever a document is re-ingested, so entries never go stale;
+    /// the size limit bounds memory (popular pages stay, rarely asked ones are evicted).
+    /// </summary>
+    private readonly MemoryCache _units = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+
     private const int MaxUnits = 3;
     private const int MaxAnswerChars = 480;
     private const double CompanionThreshold = 0.7;
@@ -38,13 +45,12 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
             {
                 var sectionTerms = analysis.Terms(chunk.Section);
                 sectionTerms.UnionWith(titleTerms);
-                var units = Units(chunk.Text);
-                for (var u = 0; u < units.Count; u++)
+                var units = AnalysedUnits(chunk);
+                for (var u = 0; u < units.Length; u++)
                 {
-                    var terms = analysis.Terms(units[u].Text);
+                    var terms = units[u].Terms;
                     var own = plan.Coverage(terms);
-                    terms.UnionWith(sectionTerms);
-                    var withContext = plan.Coverage(terms);
+                    var withContext = plan.Coverage(t => terms.Contains(t) || sectionTerms.Contains(t));
                     var isLead = chunk.Ordinal == 0 && chunk.Section.Length == 0 && u == 0;
                     var score = (0.3 * own) + (0.6 * withContext) + (rank == 0 ? 0.1 : 0) + (isLead ? leadBonus : 0)
                         + (0.02 * chunk.Score / Math.Max(1e-6, result.Hits[0].Score));
@@ -192,6 +198,17 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis)
 
         return units;
     }
+
+    private AnalysedUnit[] AnalysedUnits(ChunkHit chunk) =>
+        _units.GetOrCreate(chunk.ChunkId, entry =>
+        {
+            entry.Size = 1;
+            return Units(chunk.Text).Select(u => new AnalysedUnit(u.Text, u.Table, analysis.Terms(u.Text))).ToArray();
+        })!;
+
+    public void Dispose() => _units.Dispose();
+
+    private sealed record AnalysedUnit(string Text, int Table, HashSet<string> Terms);
 
     private sealed record Unit(SearchHit Hit, ChunkHit Chunk, int Position, string Text, double Score, double Own, int Table);
 }

@@ -98,8 +98,27 @@ public sealed class GermanTextAnalysis
         return words;
     }
 
+    /// <summary>Analysed words; the vocabulary of questions is small, so this stays bounded in practice.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueryWord?> _words = new(StringComparer.Ordinal);
+    private const int MaxCachedWords = 100_000;
+
     /// <summary>Analyses one word; <c>null</c> for stop words.</summary>
     public QueryWord? AnalyzeWord(string surface)
+    {
+        if (_words.TryGetValue(surface, out var cached))
+        {
+            return cached;
+        }
+
+        if (_words.Count >= MaxCachedWords)
+        {
+            _words.Clear();
+        }
+
+        return _words[surface] = AnalyzeWordUncached(surface);
+    }
+
+    private QueryWord? AnalyzeWordUncached(string surface)
     {
         string? primary = null;
         var parts = new List<string>();

@@ -34,7 +34,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
     private const float BodyBoost = 1.0f;
     private const float PartWeight = 0.5f;
     private const float SynonymWeight = 0.7f;
-    private const int ChunkCandidates = 60;
+    private const int ChunkCandidates = 50;
     private const int ChunksPerDocument = 3;
     private const int RerankDocuments = 12;
     private const double CoverageFloor = 0.25;
@@ -48,60 +48,54 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
 
         return index.Search(searcher =>
         {
-            var (weights, known) = Weights(searcher.IndexReader, words, expansions);
-            var plan = new QueryPlan(words, expansions, weights, known);
+            var (weights, known, inIndex) = Weights(searcher, words, expansions);
+            var plan = new QueryPlan(words, expansions, weights, known, inIndex);
             if (plan.IsEmpty)
             {
                 return new SearchResult(plan, []);
             }
 
-            var top = searcher.Search(BuildQuery(plan), ChunkCandidates);
-            var documents = new List<(string DocId, List<(int LuceneId, ChunkHit Hit)> Chunks)>();
+            var top = searcher.Search(BuildQuery(searcher, plan), ChunkCandidates);
+
+            // Collapse chunks to documents using doc values only: stored fields (compressed text) are read
+            // just for the passages of the documents that survive re-ranking.
+            var documentIds = TenantSearchIndex.DocumentIds(searcher.IndexReader);
+            var documents = new List<(string DocId, List<ScoreDoc> Chunks)>();
             foreach (var scoreDoc in top.ScoreDocs)
             {
-                var stored = searcher.Doc(scoreDoc.Doc);
-                var docId = Stored(stored, TenantSearchIndex.DocumentField);
+                var docId = documentIds(scoreDoc.Doc);
                 var entry = documents.FindIndex(d => d.DocId == docId);
-                if (entry >= 0 && documents[entry].Chunks.Count >= ChunksPerDocument)
+                if (entry < 0 && documents.Count < RerankDocuments)
                 {
-                    continue;
+                    documents.Add((docId, [scoreDoc]));
                 }
-
-                if (entry < 0 && documents.Count >= RerankDocuments)
+                else if (entry >= 0 && documents[entry].Chunks.Count < ChunksPerDocument)
                 {
-                    continue;
-                }
-
-                var hit = ToChunkHit(stored, scoreDoc.Score);
-                if (entry < 0)
-                {
-                    documents.Add((docId, [(scoreDoc.Doc, hit)]));
-                }
-                else
-                {
-                    documents[entry].Chunks.Add((scoreDoc.Doc, hit));
+                    documents[entry].Chunks.Add(scoreDoc);
                 }
             }
 
+            // BM25 finds the candidates; coverage of the whole question (page terms, cached) decides between them.
             var maxScore = top.ScoreDocs.Length > 0 ? top.ScoreDocs[0].Score : 1f;
-            var hits = documents.Select(d =>
-            {
-                var first = searcher.Doc(d.Chunks[0].LuceneId);
-                var terms = TenantSearchIndex.DocumentTerms(searcher, d.DocId);
+            var ranked = documents
+                .Select(d => (d.DocId, d.Chunks, Coverage: plan.Coverage(TenantSearchIndex.DocumentTerms(searcher, d.DocId))))
+                .OrderByDescending(d => (d.Chunks[0].Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * d.Coverage)))
+                .Take(maxDocuments)
+                .ToList();
 
+            var hits = ranked.Select(d =>
+            {
+                var chunks = d.Chunks.Select(c => (Stored: TenantSearchIndex.StoredChunk(searcher, c.Doc), c.Score)).ToList();
+                var first = chunks[0].Stored;
                 return new SearchHit(
                     Guid.ParseExact(d.DocId, "N"),
-                    Stored(first, TenantSearchIndex.UrlField),
-                    Stored(first, TenantSearchIndex.KeyField),
-                    Stored(first, TenantSearchIndex.TitleField),
-                    d.Chunks[0].Hit.Score,
-                    plan.Coverage(terms),
-                    d.Chunks.Select(c => c.Hit).ToList());
-            })
-            // BM25 finds the candidates; coverage of the whole question decides between close ones.
-            .OrderByDescending(h => (h.Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * h.Coverage)))
-            .Take(maxDocuments)
-            .ToList();
+                    first.Url,
+                    first.Key,
+                    first.Title,
+                    d.Chunks[0].Score,
+                    d.Coverage,
+                    chunks.Select(c => ToChunkHit(c.Stored, c.Score)).ToList());
+            }).ToList();
 
             // The page's lead usually answers a general question about its topic: make it a candidate.
             if (hits.Count > 0 && hits[0].Chunks.All(c => c.Ordinal != 0) && LeadChunk(searcher, hits[0].DocumentId) is { } lead)
@@ -113,7 +107,14 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
         });
     }
 
-    private static BooleanQuery BuildQuery(QueryPlan plan)
+    private static readonly (string Field, float Boost)[] FieldBoosts =
+    [
+        (TenantSearchIndex.TitleField, TitleBoost),
+        (TenantSearchIndex.SectionField, SectionBoost),
+        (TenantSearchIndex.BodyField, BodyBoost),
+    ];
+
+    private static BooleanQuery BuildQuery(IndexSearcher searcher, QueryPlan plan)
     {
         var weights = new Dictionary<string, float>(StringComparer.Ordinal);
         void Add(string term, float weight)
@@ -124,12 +125,19 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             }
         }
 
-        foreach (var word in plan.Words)
+        for (var i = 0; i < plan.Words.Count; i++)
         {
+            var word = plan.Words[i];
             Add(word.Primary, 1f);
-            foreach (var part in word.Parts)
+
+            // Parts help when the compound itself is unknown ("Personalausweisantrag"); for a word the index knows
+            // ("Personalausweis") they would only add noise and cost.
+            if (!plan.InIndex[i])
             {
-                Add(part, PartWeight);
+                foreach (var part in word.Parts)
+                {
+                    Add(part, PartWeight);
+                }
             }
         }
 
@@ -148,30 +156,38 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
         var query = new BooleanQuery();
         foreach (var (term, weight) in weights)
         {
-            query.Add(new TermQuery(new Term(TenantSearchIndex.TitleField, term)) { Boost = weight * TitleBoost }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term(TenantSearchIndex.SectionField, term)) { Boost = weight * SectionBoost }, Occur.SHOULD);
-            query.Add(new TermQuery(new Term(TenantSearchIndex.BodyField, term)) { Boost = weight * BodyBoost }, Occur.SHOULD);
+            foreach (var (field, boost) in FieldBoosts)
+            {
+                // Terms the index does not hold cannot match; leaving them out saves their clauses.
+                var states = TenantSearchIndex.TermStates(searcher, field, term);
+                if (states.DocFreq > 0)
+                {
+                    query.Add(new TermQuery(new Term(field, term), states) { Boost = weight * boost }, Occur.SHOULD);
+                }
+            }
         }
 
         return query;
     }
 
     /// <summary>Inverse document frequency of each word; unknown words get the highest weight.</summary>
-    private static (List<double> Weights, List<bool> Known) Weights(
-        IndexReader reader, IReadOnlyList<QueryWord> words, IReadOnlyList<QueryExpansion> expansions)
+    private static (List<double> Weights, List<bool> Known, List<bool> InIndex) Weights(
+        IndexSearcher searcher, IReadOnlyList<QueryWord> words, IReadOnlyList<QueryExpansion> expansions)
     {
-        var n = Math.Max(1, reader.NumDocs);
-        int Df(string term) => Math.Max(reader.DocFreq(new Term(TenantSearchIndex.BodyField, term)),
-            reader.DocFreq(new Term(TenantSearchIndex.TitleField, term)));
+        var n = Math.Max(1, searcher.IndexReader.NumDocs);
+        int Df(string term) => Math.Max(TenantSearchIndex.TermStates(searcher, TenantSearchIndex.BodyField, term).DocFreq,
+            TenantSearchIndex.TermStates(searcher, TenantSearchIndex.TitleField, term).DocFreq);
         double Idf(int df) => Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
         bool IsKnown(QueryWord w) => Df(w.Primary) > 0 || (w.Parts.Count > 0 && w.Parts.All(p => Df(p) > 0));
 
         var weights = new List<double>(words.Count);
         var known = new List<bool>(words.Count);
+        var inIndex = new List<bool>(words.Count);
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
             var df = Df(word.Primary);
+            inIndex.Add(df > 0);
             var idf = df == 0 && word.Parts.Count > 0 && word.Parts.All(p => Df(p) > 0)
                 ? word.Parts.Average(p => Idf(Df(p)))
                 : Idf(df);
@@ -183,25 +199,17 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             known.Add(!word.IsNoun || IsKnown(word) || expansions.Any(e => e.WordIndexes.Contains(index) && e.Words.All(IsKnown)));
         }
 
-        return (weights, known);
+        return (weights, known, inIndex);
     }
 
     private static ChunkHit? LeadChunk(IndexSearcher searcher, Guid documentId)
     {
-        var chunks = searcher.Search(new TermQuery(new Term(TenantSearchIndex.DocumentField, documentId.ToString("N"))), 1000);
-        return chunks.ScoreDocs.Select(d => ToChunkHit(searcher.Doc(d.Doc), 0f)).FirstOrDefault(c => c.Ordinal == 0);
+        var lead = searcher.Search(new TermQuery(new Term(TenantSearchIndex.LeadField, documentId.ToString("N"))), 1);
+        return lead.ScoreDocs.Length == 0 ? null : ToChunkHit(TenantSearchIndex.StoredChunk(searcher, lead.ScoreDocs[0].Doc), 0f);
     }
 
-    private static ChunkHit ToChunkHit(Lucene.Net.Documents.Document stored, float score) => new(
-        Guid.ParseExact(Stored(stored, TenantSearchIndex.IdField), "N"),
-        Stored(stored, TenantSearchIndex.SectionField),
-        NullIfEmpty(Stored(stored, TenantSearchIndex.AnchorField)),
-        Stored(stored, TenantSearchIndex.BodyField),
-        score,
-        stored.GetField(TenantSearchIndex.OrdinalField)?.GetInt32Value() ?? 0);
-
-    private static string Stored(Lucene.Net.Documents.Document document, string field) =>
-        document.Get(field, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    private static ChunkHit ToChunkHit(IndexedChunk stored, float score) =>
+        new(stored.ChunkId, stored.Section, NullIfEmpty(stored.Anchor), stored.Text, score, stored.Ordinal);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -15,13 +15,17 @@ public sealed class QueryPlan
     private const double KnownWordPenalty = 0.3;
 
     internal QueryPlan(IReadOnlyList<QueryWord> words, IReadOnlyList<QueryExpansion> expansions,
-        IReadOnlyList<double> weights, IReadOnlyList<bool> known)
+        IReadOnlyList<double> weights, IReadOnlyList<bool> known, IReadOnlyList<bool> inIndex)
     {
+        InIndex = inIndex;
         Words = words;
         Expansions = expansions;
         Weights = weights;
         Known = known;
     }
+
+    /// <summary>Whether the index holds the word itself (not only its compound parts).</summary>
+    public IReadOnlyList<bool> InIndex { get; }
 
     /// <summary>Whether the tenant's content uses the word (or one of its synonyms) at all.</summary>
     public IReadOnlyList<bool> Known { get; }
@@ -35,22 +39,25 @@ public sealed class QueryPlan
     public bool IsEmpty => Words.Count == 0;
 
     /// <summary>Weighted share (0..1) of the question's words present in <paramref name="terms"/>.</summary>
-    public double Coverage(IReadOnlySet<string> terms) => Coverage(terms, out _);
+    public double Coverage(IReadOnlySet<string> terms) => Coverage(terms.Contains, out _);
 
-    public double Coverage(IReadOnlySet<string> terms, out bool[] coveredWords)
+    /// <summary>Weighted share (0..1) of the question's words for which <paramref name="contains"/> holds.</summary>
+    public double Coverage(Func<string, bool> contains) => Coverage(contains, out _);
+
+    public double Coverage(Func<string, bool> contains, out bool[] coveredWords)
     {
         var covered = new bool[Words.Count];
         coveredWords = covered;
         for (var i = 0; i < Words.Count; i++)
         {
             var word = Words[i];
-            covered[i] = terms.Contains(word.Primary) || (word.Parts.Count > 0 && word.Parts.All(terms.Contains));
+            covered[i] = contains(word.Primary) || (word.Parts.Count > 0 && word.Parts.All(contains));
         }
 
         foreach (var expansion in Expansions)
         {
             if (expansion.WordIndexes.Any(i => !covered[i])
-                && expansion.Words.All(w => terms.Contains(w.Primary) || (w.Parts.Count > 0 && w.Parts.All(terms.Contains))))
+                && expansion.Words.All(w => contains(w.Primary) || (w.Parts.Count > 0 && w.Parts.All(contains))))
             {
                 foreach (var index in expansion.WordIndexes)
                 {

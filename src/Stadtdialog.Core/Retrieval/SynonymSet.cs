@@ -11,6 +11,9 @@ public sealed class SynonymSet
 {
     private readonly List<(string[] Left, IReadOnlyList<QueryWord> Right)> _rules = [];
 
+    /// <summary>Rules by the first term of their left side: a question only looks at rules it can trigger.</summary>
+    private readonly Dictionary<string, List<(string[] Left, IReadOnlyList<QueryWord> Right)>> _byFirstTerm = new(StringComparer.Ordinal);
+
     public SynonymSet(GermanTextAnalysis analysis, IEnumerable<string> rules)
     {
         foreach (var rule in rules)
@@ -68,13 +71,21 @@ public sealed class SynonymSet
         if (leftTerms.Length > 0 && rightWords.Count > 0)
         {
             _rules.Add((leftTerms, rightWords));
+            if (!_byFirstTerm.TryGetValue(leftTerms[0], out var list))
+            {
+                _byFirstTerm[leftTerms[0]] = list = [];
+            }
+
+            list.Add((leftTerms, rightWords));
         }
     }
 
     public IReadOnlyList<QueryExpansion> Expand(IReadOnlyList<QueryWord> query)
     {
         var expansions = new List<QueryExpansion>();
-        foreach (var (left, right) in _rules)
+        var candidates = query.Select(w => w.Primary).Distinct(StringComparer.Ordinal)
+            .SelectMany(t => _byFirstTerm.TryGetValue(t, out var rules) ? rules : []);
+        foreach (var (left, right) in candidates)
         {
             var indexes = new List<int>(left.Length);
             foreach (var term in left)

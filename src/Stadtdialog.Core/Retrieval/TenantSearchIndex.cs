@@ -3,6 +3,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
+using Lucene.Net.Util;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Stadtdialog.Retrieval;
@@ -36,6 +37,12 @@ public sealed class TenantSearchIndex : IDisposable
     public const string AnchorField = "anchor";
     public const string OrdinalField = "ord";
 
+    /// <summary>Set (to the document id) on a document's first chunk only, to find its lead in one lookup.</summary>
+    public const string LeadField = "lead";
+
+    /// <summary>The document id as doc values: collapsing hits to documents without reading stored fields.</summary>
+    public const string DocumentValuesField = "doc_dv";
+
     private readonly LuceneDirectory _directory;
     private readonly GermanTextAnalysis _analysis;
     private readonly System.Threading.Lock _writeLock = new();
@@ -47,6 +54,24 @@ public sealed class TenantSearchIndex : IDisposable
         _directory = directory;
         _analysis = analysis;
         (_writer, _searchers) = Open();
+    }
+
+    /// <summary>Version of the index layout; an index written by another version is rebuilt from the database.</summary>
+    public const string FormatVersion = "2";
+
+    private const string FormatKey = "stadtdialog.format";
+
+    /// <summary>Whether the index was written with the current <see cref="FormatVersion"/> (an empty index always is).</summary>
+    public bool IsCurrentFormat
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _writer.NumDocs == 0
+                    || (_writer.CommitData.TryGetValue(FormatKey, out var version) && version == FormatVersion);
+            }
+        }
     }
 
     private (IndexWriter Writer, SearcherManager Searchers) Open()
@@ -67,7 +92,8 @@ public sealed class TenantSearchIndex : IDisposable
     public static TenantSearchIndex OpenFolder(string path, GermanTextAnalysis analysis)
     {
         System.IO.Directory.CreateDirectory(path);
-        return new TenantSearchIndex(FSDirectory.Open(path), analysis);
+        // Memory-mapped reads: lock-free and served from the page cache (FSDirectory.Open may choose NIOFS).
+        return new TenantSearchIndex(new MMapDirectory(new DirectoryInfo(path)), analysis);
     }
 
     public static TenantSearchIndex InMemory(GermanTextAnalysis analysis) => new(new RAMDirectory(), analysis);
@@ -104,6 +130,7 @@ public sealed class TenantSearchIndex : IDisposable
     {
         lock (_writeLock)
         {
+            _writer.SetCommitData(new Dictionary<string, string> { [FormatKey] = FormatVersion });
             _writer.Commit();
         }
 
@@ -147,7 +174,9 @@ public sealed class TenantSearchIndex : IDisposable
         _directory.Dispose();
     }
 
-    private static Lucene.Net.Documents.Document ToLucene(IndexedChunk chunk) =>
+    private static Lucene.Net.Documents.Document ToLucene(IndexedChunk chunk)
+    {
+        Lucene.Net.Documents.Document document =
     [
         new StringField(IdField, chunk.ChunkId.ToString("N"), Field.Store.YES),
         new StringField(DocumentField, chunk.DocumentId.ToString("N"), Field.Store.YES),
@@ -158,7 +187,88 @@ public sealed class TenantSearchIndex : IDisposable
         new Field(TitleField, chunk.Title, TextWithVectors),
         new Field(SectionField, chunk.Section, TextWithVectors),
         new Field(BodyField, chunk.Text, TextWithVectors),
+        new BinaryDocValuesField(DocumentValuesField, new BytesRef(chunk.DocumentId.ToString("N"))),
     ];
+        if (chunk.Ordinal == 0)
+        {
+            document.Add(new StringField(LeadField, chunk.DocumentId.ToString("N"), Field.Store.NO));
+        }
+
+        return document;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader,
+        System.Collections.Concurrent.ConcurrentDictionary<int, IndexedChunk>> StoredChunkCache = new();
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader,
+        System.Collections.Concurrent.ConcurrentDictionary<(string Field, string Term), TermContext>> TermStateCache = new();
+
+    private const int MaxCachedTerms = 50_000;
+
+    /// <summary>
+    /// A term's statistics and postings locations, cached per index generation: questions reuse a small vocabulary,
+    /// and seeking the term dictionary is the largest cost of a query otherwise.
+    /// </summary>
+    internal static TermContext TermStates(IndexSearcher searcher, string field, string term)
+    {
+        var cache = TermStateCache.GetValue(searcher.IndexReader, _ => new());
+        if (cache.TryGetValue((field, term), out var states))
+        {
+            return states;
+        }
+
+        if (cache.Count >= MaxCachedTerms)
+        {
+            cache.Clear();
+        }
+
+        return cache[(field, term)] = TermContext.Build(searcher.TopReaderContext, new Term(field, term));
+    }
+
+    private const int MaxCachedChunks = 20_000;
+
+    /// <summary>
+    /// A chunk's stored fields, cached per index generation: reading them means decompressing a block, and the
+    /// same popular passages are read again and again. Bounded; a new commit starts a new cache.
+    /// </summary>
+    internal static IndexedChunk StoredChunk(IndexSearcher searcher, int docId)
+    {
+        var cache = StoredChunkCache.GetValue(searcher.IndexReader, _ => new());
+        if (cache.TryGetValue(docId, out var chunk))
+        {
+            return chunk;
+        }
+
+        if (cache.Count >= MaxCachedChunks)
+        {
+            cache.Clear();
+        }
+
+        var stored = searcher.Doc(docId);
+        string Get(string field) => stored.Get(field, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return cache[docId] = new IndexedChunk(
+            Guid.ParseExact(Get(IdField), "N"), Guid.ParseExact(Get(DocumentField), "N"), Get(UrlField), Get(KeyField),
+            Get(TitleField), Get(SectionField), Get(AnchorField), Get(BodyField),
+            stored.GetField(OrdinalField)?.GetInt32Value() ?? 0);
+    }
+
+    /// <summary>Reads the document id of an index entry from doc values (no stored-field decompression).</summary>
+    internal static Func<int, string> DocumentIds(IndexReader reader)
+    {
+        var values = MultiDocValues.GetBinaryValues(reader, DocumentValuesField);
+        if (values is null)
+        {
+            // An empty index (or one written before doc values, which start-up rebuilds): read the stored field.
+            return docId => reader.Document(docId).Get(DocumentField, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        }
+
+        var scratch = new BytesRef();
+        return docId =>
+        {
+            values.Get(docId, scratch);
+            return scratch.Utf8ToString();
+        };
+    }
 
     /// <summary>Stored, analysed text with term vectors, so coverage can be computed without re-analysing.</summary>
     private static readonly FieldType TextWithVectors = CreateTextWithVectors();

@@ -26,13 +26,11 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
     public const string DemoTenant = "musterstadt";
     public const string DemoAssistant = "buergerservice";
 
-    public StadtdialogFactory()
-    {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "stadtdialog-tests", Guid.NewGuid().ToString("N"));
-    }
-
     /// <summary>Folder with this server's SQLite database and search indexes.</summary>
-    public string DataDirectory { get; }
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "stadtdialog-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Leave <see cref="DataDirectory"/> in place on dispose (to restart a server on the same data).</summary>
+    public bool KeepData { get; init; }
 
     /// <summary>Chat messages per minute and client; 0 (the default here) switches the rate limit off.</summary>
     public int MessagesPerMinutePerClient { get; init; }
@@ -141,7 +139,7 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
         try
         {
-            if (Directory.Exists(DataDirectory))
+            if (!KeepData && Directory.Exists(DataDirectory))
             {
                 Directory.Delete(DataDirectory, recursive: true);
             }

@@ -53,6 +53,7 @@ public static class PlatformExtensions
             .AddCheck<StartupHealthCheck>("startup", tags: ["ready"]);
         services.AddSingleton<StartupHealthCheck>();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<SearchIndexVerifier>();
 
         var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddMeter(StadtdialogMetrics.MeterName))

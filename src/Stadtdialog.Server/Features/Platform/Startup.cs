@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Stadtdialog.Server.Features.Platform;
@@ -10,6 +11,44 @@ internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedServi
     public Task StartAsync(CancellationToken cancellationToken) => services.MigrateDatabaseAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Checks every tenant's search index on start: an index written by an older layout, or lost (deleted folder) while
+/// the database still holds the chunks, is rebuilt from the database before requests are served.
+/// </summary>
+internal sealed partial class SearchIndexVerifier(IServiceProvider services, ILogger<SearchIndexVerifier> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var registry = services.GetRequiredService<Stadtdialog.Retrieval.SearchIndexRegistry>();
+        List<string> tenants;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            tenants = await scope.ServiceProvider.GetRequiredService<Stadtdialog.Data.StadtdialogDbContext>().Tenants
+                .Select(t => t.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var tenant in tenants)
+        {
+            await using var scope = services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Stadtdialog.Tenancy.TenantContext>().Set(tenant);
+            var db = scope.ServiceProvider.GetRequiredService<Stadtdialog.Data.StadtdialogDbContext>();
+            var index = registry.Get(tenant);
+            var lost = index.ChunkCount == 0 && await db.Chunks.AnyAsync(cancellationToken);
+            if (lost || !index.IsCurrentFormat)
+            {
+                var chunks = await scope.ServiceProvider.GetRequiredService<Stadtdialog.Knowledge.KnowledgeIngestor>()
+                    .RebuildIndexAsync(cancellationToken);
+                LogRebuilt(logger, tenant, chunks);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search index of {Tenant} was outdated or missing; rebuilt {Chunks} chunks from the database")]
+    private static partial void LogRebuilt(ILogger logger, string tenant, int chunks);
 }
 
 /// <summary>Ready once start-up work (migrations, demo provisioning) is done.</summary>
