@@ -32,9 +32,13 @@ internal static class BenchIndex
             return TenantSearchIndex.OpenFolder(folder, analysis);
         }
 
-        if (Directory.Exists(folder))
+        // Indexes of this size from earlier builds of Core or of the benchmark are stale: remove them.
+        if (Directory.Exists(Root))
         {
-            Directory.Delete(folder, recursive: true);
+            foreach (var stale in Directory.EnumerateDirectories(Root, $"index-{chunkCount.ToString(CultureInfo.InvariantCulture)}-*"))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
         }
 
         var index = TenantSearchIndex.OpenFolder(folder, analysis);

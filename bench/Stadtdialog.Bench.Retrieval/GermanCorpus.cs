@@ -158,7 +158,8 @@ internal static class GermanCorpus
             var paragraph = new StringBuilder();
             while (words < target)
             {
-                var sentence = Fill(Pick(Vocabulary.Sentences), context);
+                // About one sentence in four is service boilerplate; the rest carry page-specific vocabulary.
+                var sentence = Fill(random.Next(4) == 0 ? Pick(Vocabulary.Sentences) : Pick(Vocabulary.Frames), context);
                 if (paragraph.Length > 0)
                 {
                     paragraph.Append(' ');
@@ -196,7 +197,10 @@ internal static class GermanCorpus
                 .Replace("{F}", Pick(Vocabulary.Forms))
                 .Replace("{D2}", Pick(Vocabulary.Documents))
                 .Replace("{D}", Pick(Vocabulary.Documents))
-                .Replace("{X}", Pick(Vocabulary.Topics).Topic);
+                .Replace("{X}", Pick(Vocabulary.Topics).Topic)
+                .Replace("{N3}", Pick(Vocabulary.Nouns))
+                .Replace("{N2}", Pick(Vocabulary.Nouns))
+                .Replace("{N}", Pick(Vocabulary.Nouns));
             return text.ToString();
         }
 

@@ -1,17 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using Lucene.Net.Store;
 using Stadtdialog.Chat;
 using Stadtdialog.Retrieval;
 
 namespace Stadtdialog.Bench.Retrieval;
 
 internal sealed record LatencyOptions(
-    IReadOnlyList<int> Sizes, int Queries, int Warmup, int LongTail, double ParallelSeconds, bool KeepIndex)
+    IReadOnlyList<int> Sizes, int Queries, int Warmup, int LongTail, double ParallelSeconds, bool KeepIndex, string Directory)
 {
+    /// <summary>How the built index is opened for querying; "open-folder" is production's TenantSearchIndex.OpenFolder.</summary>
+    public static readonly string[] Directories = ["open-folder", "mmap", "nio", "ram"];
+
     public static LatencyOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new LatencyOptions([1_000, 10_000, 100_000], 20_000, 2_000, 2_000, 5, false);
+        var options = new LatencyOptions([1_000, 10_000, 100_000], 20_000, 2_000, 2_000, 5, false, "open-folder");
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -24,14 +28,17 @@ internal sealed record LatencyOptions(
                 "--long-tail" => options with { LongTail = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--parallel-seconds" => options with { ParallelSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--keep-index" => options with { KeepIndex = true },
+                "--directory" => options with { Directory = Value() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
 
         if (options.Sizes.Count == 0 || options.Sizes.Any(s => s < 100 || s > 2_000_000) || options.Queries < 100
-            || options.Warmup < 0 || options.LongTail < 0 || options.ParallelSeconds is < 0 or > 120)
+            || options.Warmup < 0 || options.LongTail < 0 || options.ParallelSeconds is < 0 or > 120
+            || !Directories.Contains(options.Directory))
         {
-            throw new ArgumentException("Sizes must be 100..2,000,000, --queries ≥ 100, --parallel-seconds 0..120.");
+            throw new ArgumentException("Sizes must be 100..2,000,000, --queries ≥ 100, --parallel-seconds 0..120, " +
+                $"--directory one of {string.Join(", ", Directories)}.");
         }
 
         return options;
@@ -43,7 +50,7 @@ internal static class LatencyRunner
 {
     private sealed record SizeReport(
         BuildStats Build, int Top1, int Answered, Summary Search, Summary Answer, Summary Turn, Summary LongTail,
-        double BytesPerTurn, int Gen0, int Gen1, int Gen2, double ParallelTurnsPerSecond);
+        double BytesPerTurn, double CpuMsPerTurn, int Gen0, int Gen1, int Gen2, double ParallelTurnsPerSecond, double ParallelCpuMsPerTurn);
 
     public static int Run(LatencyOptions options)
     {
@@ -51,6 +58,7 @@ internal static class LatencyRunner
         Console.WriteLine($"  .NET {Environment.Version}, {Environment.ProcessorCount} logical CPUs, " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, index under {BenchIndex.Root}");
         Console.WriteLine($"  load average at start: {MachineInfo.LoadAverage()} (other processes on the machine add noise)");
+        Console.WriteLine($"  queries run on: {(options.Directory == "open-folder" ? "TenantSearchIndex.OpenFolder (as in production)" : options.Directory + " directory")}");
         Console.WriteLine($"  {options.Queries} measured queries after {options.Warmup} warm-up, rotating over {Questions.All.Length} questions;" +
             $" {options.LongTail} long-tail questions; {options.ParallelSeconds} s parallel run");
         Console.WriteLine();
@@ -63,8 +71,19 @@ internal static class LatencyRunner
             var folder = BenchIndex.NewFolder(size);
             try
             {
-                using var index = TenantSearchIndex.OpenFolder(folder, analysis);
-                reports.Add(Measure(options, analysis, synonyms, index, folder, size));
+                // Built as ingestion does (OpenFolder, ReplaceDocument per page, one Commit), then reopened for queries
+                // as the server does after a restart, or with another Lucene directory to compare.
+                Console.WriteLine($"== {size:N0} chunks ==");
+                BuildStats build;
+                using (var writer = TenantSearchIndex.OpenFolder(folder, analysis))
+                {
+                    build = BenchIndex.Build(writer, folder, size);
+                }
+
+                Console.WriteLine($"  built: {build.Chunks:N0} chunks in {build.Documents:N0} pages; generate {Ms(build.Generate)}, " +
+                    $"index {Ms(build.Index)}, commit {Ms(build.Commit)}; {Mb(build.Bytes)} on disk");
+                using var index = Open(options.Directory, folder, analysis);
+                reports.Add(Measure(options, analysis, synonyms, index, build));
             }
             finally
             {
@@ -80,15 +99,25 @@ internal static class LatencyRunner
     }
 
     private static SizeReport Measure(LatencyOptions options, GermanTextAnalysis analysis, SynonymSet synonyms,
-        TenantSearchIndex index, string folder, int size)
+        TenantSearchIndex index, BuildStats build)
     {
-        Console.WriteLine($"== {size:N0} chunks ==");
-        var build = BenchIndex.Build(index, folder, size);
-        Console.WriteLine($"  built: {build.Chunks:N0} chunks in {build.Documents:N0} pages; generate {Ms(build.Generate)}, " +
-            $"index {Ms(build.Index)}, commit {Ms(build.Commit)}; {Mb(build.Bytes)} on disk");
 
         var search = new KnowledgeSearch(analysis);
         var answerer = new ExtractiveAnswerer(analysis);
+        try
+        {
+            return MeasureWith(options, synonyms, index, build, search, answerer);
+        }
+        finally
+        {
+            // The answerer owns a cache (IDisposable in current Core); dispose it when it is disposable.
+            (answerer as IDisposable)?.Dispose();
+        }
+    }
+
+    private static SizeReport MeasureWith(LatencyOptions options, SynonymSet synonyms, TenantSearchIndex index,
+        BuildStats build, KnowledgeSearch search, ExtractiveAnswerer answerer)
+    {
 
         // Sanity: the real page should still win against the synthetic ones.
         var top1 = 0;
@@ -129,6 +158,9 @@ internal static class LatencyRunner
         var answered = 0;
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = Environment.CpuUsage.TotalTime;
+        var pause = GC.GetTotalPauseDuration();
+        var perQuestion = new double[Questions.All.Length];
         for (var i = 0; i < options.Queries; i++)
         {
             var question = Questions.All[i % Questions.All.Length].Text;
@@ -143,16 +175,25 @@ internal static class LatencyRunner
             }
 
             searchTimes[i] = Stopwatch.GetElapsedTime(start, searched).TotalMilliseconds;
+            perQuestion[i % Questions.All.Length] += searchTimes[i];
             turnTimes[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
         var bytesPerTurn = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)options.Queries;
+
+        // Process CPU time (all threads, GC included) per turn: less sensitive to other load on the machine than latency.
+        var cpuMsPerTurn = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / options.Queries;
+        var pauseMs = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
+        var rounds = (double)options.Queries / Questions.All.Length;
+        var slowest = perQuestion.Select((total, q) => (Mean: total / rounds, Questions.All[q].Text))
+            .OrderByDescending(x => x.Mean).Take(3)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Mean:F2} ms \"{x.Text}\""));
         (gen0, gen1, gen2) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
 
-        var parallel = options.ParallelSeconds > 0 ? Parallel(options.ParallelSeconds, search, answerer, index, synonyms) : 0;
+        var (parallel, parallelCpu) = options.ParallelSeconds > 0 ? Parallel(options.ParallelSeconds, search, answerer, index, synonyms) : (0, 0);
         var report = new SizeReport(build, top1, answered,
             Summary.Of(searchTimes), Summary.Of(answerTimes), Summary.Of(turnTimes), Summary.Of(longTail),
-            bytesPerTurn, gen0, gen1, gen2, parallel);
+            bytesPerTurn, cpuMsPerTurn, gen0, gen1, gen2, parallel, parallelCpu);
 
         Console.WriteLine($"  top-1 is the expected page for {top1}/{Questions.All.Length} questions");
         Console.WriteLine($"  {answered}/{options.Queries} measured queries had hits and were answered");
@@ -160,11 +201,25 @@ internal static class LatencyRunner
         Console.WriteLine($"  answer          {report.Answer}");
         Console.WriteLine($"  search+answer   {report.Turn}");
         Console.WriteLine($"  long-tail search (cold document-terms cache) {report.LongTail}");
-        Console.WriteLine($"  allocated {bytesPerTurn / 1024:N0} KiB per turn; GCs during measurement gen0/1/2 = {gen0}/{gen1}/{gen2}");
-        Console.WriteLine($"  {Environment.ProcessorCount} threads in parallel: {parallel:N0} search+answer turns/s");
+        Console.WriteLine($"  process CPU {cpuMsPerTurn:F2} ms per turn; allocated {bytesPerTurn / 1024:N0} KiB per turn; GCs gen0/1/2 = {gen0}/{gen1}/{gen2}, " +
+            $"GC pauses {pauseMs:N0} ms in all");
+        Console.WriteLine($"  slowest questions (mean search): {string.Join("; ", slowest)}");
+        Console.WriteLine($"  {Environment.ProcessorCount} threads in parallel: {parallel:N0} search+answer turns/s, process CPU {parallelCpu:F2} ms per turn");
         Console.WriteLine($"  load average now: {MachineInfo.LoadAverage()}");
         Console.WriteLine();
         return report;
+    }
+
+    private static TenantSearchIndex Open(string directory, string folder, GermanTextAnalysis analysis)
+    {
+        var path = new DirectoryInfo(folder);
+        return directory switch
+        {
+            "mmap" => new TenantSearchIndex(new MMapDirectory(path), analysis),
+            "nio" => new TenantSearchIndex(new NIOFSDirectory(path), analysis),
+            "ram" => new TenantSearchIndex(new RAMDirectory(new MMapDirectory(path), IOContext.DEFAULT), analysis),
+            _ => TenantSearchIndex.OpenFolder(folder, analysis),
+        };
     }
 
     private static TurnAnswer? Turn(KnowledgeSearch search, ExtractiveAnswerer answerer, TenantSearchIndex index,
@@ -174,12 +229,16 @@ internal static class LatencyRunner
         return result.Hits.Count > 0 ? answerer.Answer(result, 3) : null;
     }
 
-    /// <summary>Search and answer on every logical CPU at once: the retrieval tier's ceiling without HTTP and database.</summary>
-    private static double Parallel(double seconds, KnowledgeSearch search, ExtractiveAnswerer answerer,
-        TenantSearchIndex index, SynonymSet synonyms)
+    /// <summary>
+    /// Search and answer on every logical CPU at once: the retrieval tier's ceiling without HTTP and database.
+    /// Returns turns per second and process CPU milliseconds per turn.
+    /// </summary>
+    private static (double TurnsPerSecond, double CpuMsPerTurn) Parallel(double seconds, KnowledgeSearch search,
+        ExtractiveAnswerer answerer, TenantSearchIndex index, SynonymSet synonyms)
     {
         var threads = Environment.ProcessorCount;
         var counts = new long[threads];
+        var cpu = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
@@ -194,7 +253,8 @@ internal static class LatencyRunner
         })).ToList();
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
-        return counts.Sum() / clock.Elapsed.TotalSeconds;
+        var turns = counts.Sum();
+        return (turns / clock.Elapsed.TotalSeconds, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / Math.Max(1, turns));
     }
 
     private static void PrintTables(List<SizeReport> reports)
@@ -210,14 +270,15 @@ internal static class LatencyRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Chunks | Search mean | p50 | p95 | p99 | max | Answer mean | p50 | p99 | Search+answer p50 | p99 | Long-tail search p50 | p99 | KiB/turn | Parallel turns/s |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Chunks | Search mean | p50 | p95 | p99 | max | Answer mean | p50 | p99 | Search+answer p50 | p99 | Long-tail search p50 | p99 | CPU ms/turn | KiB/turn | Parallel turns/s | CPU ms/turn (parallel) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in reports)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Build.Chunks:N0} | {r.Search.Mean:F2} | {r.Search.P50:F2} | {r.Search.P95:F2} | {r.Search.P99:F2} | {r.Search.Max:F1} | " +
                 $"{r.Answer.Mean:F2} | {r.Answer.P50:F2} | {r.Answer.P99:F2} | {r.Turn.P50:F2} | {r.Turn.P99:F2} | " +
-                $"{r.LongTail.P50:F2} | {r.LongTail.P99:F2} | {r.BytesPerTurn / 1024:N0} | {r.ParallelTurnsPerSecond:N0} |"));
+                $"{r.LongTail.P50:F2} | {r.LongTail.P99:F2} | {r.CpuMsPerTurn:F2} | {r.BytesPerTurn / 1024:N0} | " +
+                $"{r.ParallelTurnsPerSecond:N0} | {r.ParallelCpuMsPerTurn:F2} |"));
         }
     }
 

@@ -15,7 +15,7 @@ if (args.Contains("--latency"))
     {
         Console.Error.WriteLine(e.Message);
         Console.Error.WriteLine("usage: --latency [--sizes 1000,10000,100000] [--queries 20000] [--warmup 2000] " +
-            "[--long-tail 2000] [--parallel-seconds 5] [--keep-index]");
+            "[--long-tail 2000] [--parallel-seconds 5] [--directory open-folder|mmap|nio|ram] [--keep-index]");
         return 2;
     }
 }

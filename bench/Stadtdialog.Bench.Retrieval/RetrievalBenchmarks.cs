@@ -59,7 +59,11 @@ public class RetrievalBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _index.Dispose();
+    public void Cleanup()
+    {
+        _index.Dispose();
+        (_answerer as IDisposable)?.Dispose();
+    }
 
     [Benchmark]
     public SearchResult Search() => _search.Search(_index, _synonyms, NextQuestion(), 5);

@@ -110,6 +110,64 @@ internal static class Vocabulary
 
     public static readonly string[] FeeNotes = ["je Antrag", "je Jahr", "je Stück", "einmalig", "zzgl. Auslagen", "–"];
 
+    /// <summary>
+    /// Sentences built around random everyday nouns ({N}, {N2}, {N3}), so that, as on real sites, most words of a page
+    /// are specific to it and generic words ("Antrag", "Termin") do not end up in nearly every chunk.
+    /// </summary>
+    public static readonly string[] Frames =
+    [
+        "Informationen zum Thema {N} erhalten Sie beim {A}.",
+        "Fragen zum Thema {N} und {N2} beantwortet das {A} im Ortsteil {O}.",
+        "Im Zusammenhang mit {N} kann auch das Thema {N2} eine Rolle spielen.",
+        "Für das Thema {N} gelten besondere Regeln, etwa bei {N2}.",
+        "Bitte beachten Sie die Hinweise zu {N}, insbesondere zu {N2} und {N3}.",
+        "Das {A} berät Sie zu {N} und {N2}.",
+        "Seit dem 1. Januar gelten neue Vorgaben für {N}.",
+        "Angaben zu {N} und {N2} sind freiwillig, erleichtern aber die Bearbeitung.",
+        "Wer Fragen zu {N} hat, wendet sich an das {A}.",
+        "Weitere Auskünfte zu {N} gibt es {C}.",
+        "In {O} ist für {N} die Außenstelle am Rathausplatz zuständig.",
+        "Auch Themen wie {N}, {N2} oder {N3} gehören zu den Aufgaben des {A}.",
+        "Die Stadt unterstützt Projekte zu {N} mit Mitteln aus dem Haushalt.",
+        "Änderungen bei {N} teilen Sie bitte formlos mit.",
+        "Für {Z} gibt es zum Thema {N} eine eigene Sprechstunde.",
+        "Eine Übersicht über {N}, {N2} und {N3} finden Sie im Bürgerportal.",
+    ];
+
+    /// <summary>Everyday nouns of municipal life, the bulk of a page's vocabulary.</summary>
+    public static readonly string[] Nouns =
+    [
+        "Abfallwirtschaft", "Abwasser", "Akteneinsicht", "Altenpflege", "Altglas", "Amtsblatt", "Anliegerbeitrag",
+        "Arbeitsmarkt", "Archiv", "Asyl", "Aufenthalt", "Ausbildung", "Ausschreibung", "Bauleitplanung", "Baulast",
+        "Bebauungsplan", "Begegnungsstätte", "Behindertenparkplatz", "Beratungsstelle", "Bestattung", "Betreuung",
+        "Bibliothek", "Bildungsurlaub", "Biotop", "Bodenschutz", "Brandschutz", "Breitband", "Brücke", "Bürgerhaushalt",
+        "Bürgerhaus", "Bürgerbeteiligung", "Busverkehr", "Campingplatz", "Carsharing", "Datenschutz", "Denkmal",
+        "Digitalisierung", "Dorfgemeinschaft", "Ehrenamt", "Einwohnerversammlung", "Elternbeirat", "Energieberatung",
+        "Entwässerung", "Erbbaurecht", "Erschließung", "Fahrradstraße", "Fahrradständer", "Feiertag", "Ferienpass",
+        "Feuerwehr", "Flächennutzungsplan", "Flohmarkt", "Flüchtlingshilfe", "Förderprogramm", "Freibad", "Friedhof",
+        "Frühförderung", "Fundsache", "Fußgängerzone", "Gartenbau", "Gedenkstätte", "Gehweg", "Gemeinderat",
+        "Gesundheitsamt", "Gewässer", "Gleichstellung", "Grünanlage", "Grundschule", "Grundwasser", "Hallenbad",
+        "Haltestelle", "Handwerk", "Hausmeister", "Hebammen", "Heimatmuseum", "Hitzeschutz", "Hochwasser", "Hospiz",
+        "Hundewiese", "Impfung", "Inklusion", "Integration", "Jugendzentrum", "Kanalisation", "Kinderschutz",
+        "Kleingarten", "Klimaschutz", "Kommunalwahl", "Kreisverkehr", "Kultursommer", "Kunstschule", "Ladesäule",
+        "Landschaftsschutz", "Lärmschutz", "Lebensmittelkontrolle", "Leerstand", "Luftreinhaltung", "Marktplatz",
+        "Mehrgenerationenhaus", "Mietspiegel", "Migrationsberatung", "Mobilität", "Nachbarschaftshilfe", "Naturschutz",
+        "Obdachlosenhilfe", "Ordnungswidrigkeit", "Ortsbeirat", "Parkhaus", "Parkraumbewirtschaftung", "Partnerstadt",
+        "Pflegeberatung", "Photovoltaik", "Quartiersmanagement", "Radweg", "Ratsinformation", "Regenwasser",
+        "Rettungsdienst", "Sanierung", "Schadstoffmobil", "Schulweg", "Schulsozialarbeit", "Schwimmkurs", "Seniorenbeirat",
+        "Spielplatz", "Sportverein", "Stadtarchiv", "Stadtbahn", "Stadtentwicklung", "Stadtfest", "Stadtführung",
+        "Stadtwerke", "Stellplatz", "Straßenbau", "Straßenreinigung", "Streuobstwiese", "Suchtberatung", "Tagespflege",
+        "Tierheim", "Tourismus", "Trinkwasser", "Umweltzone", "Unterhaltsvorschuss", "Verkehrsberuhigung", "Vereinsförderung",
+        "Volkshochschule", "Wahlbezirk", "Waldkindergarten", "Wanderweg", "Wasserversorgung", "Wirtschaftsförderung",
+        "Wochenmarkt", "Wohnraumförderung", "Wohnungslosigkeit", "Zebrastreifen", "Zuschuss", "Zweckverband",
+        "Bauhof", "Winterdienst", "Laubsammlung", "Baustelle", "Umleitung", "Sperrung", "Eichamt", "Heizkostenzuschuss",
+        "Bildungsberatung", "Familienzentrum", "Seniorentreff", "Jugendberufshilfe", "Schuldnerberatung", "Mietrecht",
+        "Nachtbus", "Parkscheinautomat", "Schrottfahrzeug", "Wildtiere", "Rattenbekämpfung", "Schädlingsbekämpfung",
+        "Gewässerrandstreifen", "Starkregen", "Stadtklima", "Fassadenbegrünung", "Dachbegrünung", "Zisterne",
+        "Trauerhalle", "Urnenwand", "Kolumbarium", "Stadtbücherei", "Medienausleihe", "Lesesaal", "Theaterkasse",
+        "Konzertsaal", "Festhalle", "Sporthalle", "Kunstrasen", "Laufstrecke", "Skatepark", "Bolzplatz",
+    ];
+
     /// <summary>Slots: {T} topic, {V} verb, {A} office, {O} district, {W}/{N} numbers, {M} amount, {C} channel,
     /// {Z} group, {F} form, {D}/{D2} documents, {X} another topic.</summary>
     public static readonly string[] Sentences =
@@ -130,7 +188,7 @@ internal static class Vocabulary
         "Das {A} ist montags bis freitags von 8 bis 12 Uhr und donnerstags zusätzlich von 14 bis 18 Uhr geöffnet.",
         "Ermäßigungen erhalten {Z} gegen Vorlage eines aktuellen Nachweises.",
         "Die Rechtsgrundlage bildet die Satzung der Stadt über {T} in der jeweils gültigen Fassung.",
-        "Wenn Sie {T} {V} möchten, benötigen Sie einen gültigen Personalausweis oder Reisepass.",
+        "Wenn Sie {T} {V} möchten, benötigen Sie einen gültigen Identitätsnachweis.",
         "Eine Vertretung ist mit schriftlicher Vollmacht und dem Ausweis der bevollmächtigten Person möglich.",
         "Der Bescheid wird Ihnen per Post an Ihre Meldeadresse zugestellt.",
         "Die Zahlung ist per Überweisung, Lastschrift oder mit Girocard möglich, Barzahlung nur an der Stadtkasse.",
