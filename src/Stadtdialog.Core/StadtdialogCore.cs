@@ -21,6 +21,7 @@ public static class StadtdialogCore
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<TenantContext>();
+        services.AddSingleton<TenantDirectory>();
         services.AddDbContext<StadtdialogDbContext>((sp, options) =>
         {
             var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;

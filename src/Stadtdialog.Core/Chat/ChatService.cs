@@ -24,13 +24,14 @@ public sealed class ChatService(
     TurnPipeline pipeline,
     KnowledgeSearch search,
     SearchIndexRegistry indexes,
+    TenantDirectory tenants,
     TimeProvider time)
 {
     /// <summary>Longest accepted question, in characters.</summary>
     public const int MaxQuestionLength = 2000;
 
     public async Task<Tenant> GetTenantAsync(CancellationToken cancellationToken) =>
-        await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tenant.RequireTenantId(), cancellationToken)
+        await tenants.FindAsync(db, tenant.RequireTenantId(), cancellationToken)
         ?? throw new NotFoundException($"Die Kommune '{tenant.TenantId}' gibt es nicht.");
 
     public async Task<Assistant> GetAssistantAsync(string slug, CancellationToken cancellationToken) =>

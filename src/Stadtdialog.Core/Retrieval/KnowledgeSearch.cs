@@ -38,6 +38,8 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
     private const int ChunksPerDocument = 3;
     private const int RerankDocuments = 12;
     private const double CoverageFloor = 0.25;
+    private const double MaxSecondaryDocShare = 0.2;
+    private const int MinPrunedDocFreq = 1000;
 
     public GermanTextAnalysis Analysis => analysis;
 
@@ -153,6 +155,9 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             }
         }
 
+        // A part or synonym found in a fifth of a large index ("stadt", "amt") barely changes BM25 but makes the
+        // query scan most postings: leave it out. The question's own words always stay.
+        var maxSecondaryDocFreq = Math.Max(MinPrunedDocFreq, (int)(searcher.IndexReader.NumDocs * MaxSecondaryDocShare));
         var query = new BooleanQuery();
         foreach (var (term, weight) in weights)
         {
@@ -160,7 +165,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             {
                 // Terms the index does not hold cannot match; leaving them out saves their clauses.
                 var states = TenantSearchIndex.TermStates(searcher, field, term);
-                if (states.DocFreq > 0)
+                if (states.DocFreq > 0 && (weight >= 1f || states.DocFreq <= maxSecondaryDocFreq))
                 {
                     query.Add(new TermQuery(new Term(field, term), states) { Boost = weight * boost }, Occur.SHOULD);
                 }

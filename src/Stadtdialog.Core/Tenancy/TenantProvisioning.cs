@@ -4,7 +4,7 @@ using Stadtdialog.Data;
 namespace Stadtdialog.Tenancy;
 
 /// <summary>Creates and updates tenants and their assistants (platform-level operations).</summary>
-public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext tenant, TimeProvider time)
+public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext tenant, TenantDirectory directory, TimeProvider time)
 {
     public const string DefaultAssistant = "buergerservice";
 
@@ -58,6 +58,7 @@ public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext te
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        directory.Invalidate(entity.Id);
         return entity;
     }
 

@@ -23,12 +23,12 @@ public sealed record AssistantSummary(
 /// Resolves the tenant of every <c>/api/tenants/{tenant}/…</c> request once, into the scoped
 /// <see cref="TenantContext"/>; unknown tenants get a 404 before any handler runs.
 /// </summary>
-internal sealed class TenantResolutionFilter(TenantContext tenant, StadtdialogDbContext db) : IEndpointFilter
+internal sealed class TenantResolutionFilter(TenantContext tenant, TenantDirectory tenants, StadtdialogDbContext db) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var id = context.HttpContext.GetRouteValue("tenant") as string;
-        if (!TenantIds.IsValid(id) || !await db.Tenants.AnyAsync(t => t.Id == id, context.HttpContext.RequestAborted))
+        if (!TenantIds.IsValid(id) || await tenants.FindAsync(db, id!, context.HttpContext.RequestAborted) is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden",
                 detail: $"Die Kommune '{id}' gibt es auf dieser Plattform nicht.");
