@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using Stadtdialog.Browser.Tests.Infrastructure;
 using Xunit;
 using static Microsoft.Playwright.Assertions;
+using Stadtdialog.Tests;
 
 namespace Stadtdialog.Browser.Tests;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Stadtdialog.Server.Tests.Infrastructure;
 using Stadtdialog.Tenancy;
 using Xunit;
+using Stadtdialog.Tests;
 
 namespace Stadtdialog.Server.Tests.Scenarios;
 

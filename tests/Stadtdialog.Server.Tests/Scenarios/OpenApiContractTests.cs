@@ -1,5 +1,6 @@
 using Stadtdialog.Server.Tests.Infrastructure;
 using Xunit;
+using Stadtdialog.Tests;
 
 namespace Stadtdialog.Server.Tests.Scenarios;
 

@@ -1,6 +1,6 @@
-namespace Stadtdialog.Browser.Tests.Infrastructure;
+namespace Stadtdialog.Tests;
 
-/// <summary>Files of the repository the tests run from (found by walking up to <c>Stadtdialog.slnx</c>).</summary>
+/// <summary>Shared by the test projects (linked, not copied). Files of the repository the tests run from (found by walking up to <c>Stadtdialog.slnx</c>).</summary>
 public static class RepositoryPaths
 {
     private static readonly Lazy<string> RootPath = new(() =>
@@ -18,6 +18,10 @@ public static class RepositoryPaths
     });
 
     public static string Root => RootPath.Value;
+
+    public static string Samples => Path.Combine(Root, "samples");
+
+    public static string CommittedOpenApi => Path.Combine(Root, "docs", "api", "openapi.json");
 
     public static string DemoScreenshot => Path.Combine(Root, "docs", "images", "demo.png");
 }
