@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Retrieval;
 
 namespace Stadtdialog.Bench.Retrieval;

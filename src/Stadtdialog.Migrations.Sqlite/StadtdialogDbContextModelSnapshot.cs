@@ -154,14 +154,33 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ETag")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("IngestedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ItemKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Keywords")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Language")
@@ -170,6 +189,16 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("LastModified")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastModifiedHeader")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Links")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RawHash")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("SourceId")
                         .HasColumnType("TEXT");
@@ -192,9 +221,14 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ValidFrom")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId");
+
+                    b.HasIndex("SourceId", "ItemKey");
 
                     b.HasIndex("SourceId", "Key")
                         .IsUnique();
@@ -239,6 +273,83 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.ToTable("Feedback");
                 });
 
+            modelBuilder.Entity("Stadtdialog.Data.IngestionJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Current")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("SourceId", "QueuedAt");
+
+                    b.ToTable("IngestionJobs");
+                });
+
             modelBuilder.Entity("Stadtdialog.Data.KnowledgeSource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -246,6 +357,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastRunAt")
@@ -262,6 +376,12 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan?>("RefreshInterval")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -273,6 +393,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("NextRunAt");
 
                     b.HasIndex("TenantId");
 
@@ -402,12 +524,92 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Stadtdialog.Data.IngestionJob", b =>
+                {
+                    b.HasOne("Stadtdialog.Data.KnowledgeSource", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Stadtdialog.Data.JobDocumentError", "Errors", b1 =>
+                        {
+                            b1.Property<Guid>("IngestionJobId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Key")
+                                .IsRequired();
+
+                            b1.Property<string>("Message")
+                                .IsRequired();
+
+                            b1.HasKey("IngestionJobId", "__synthesizedOrdinal");
+
+                            b1.ToTable("IngestionJobs");
+
+                            b1
+                                .ToJson("Errors")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("IngestionJobId");
+                        });
+
+                    b.Navigation("Errors");
+                });
+
             modelBuilder.Entity("Stadtdialog.Data.KnowledgeSource", b =>
                 {
                     b.HasOne("Stadtdialog.Data.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("Stadtdialog.Data.SourceSettings", "Settings", b1 =>
+                        {
+                            b1.Property<Guid>("KnowledgeSourceId");
+
+                            b1.PrimitiveCollection<string>("AllowedHosts")
+                                .IsRequired();
+
+                            b1.Property<int>("EventWindowDays");
+
+                            b1.PrimitiveCollection<string>("ExcludedPaths")
+                                .IsRequired();
+
+                            b1.Property<int>("MaxConcurrency");
+
+                            b1.Property<int>("MaxDepth");
+
+                            b1.Property<int>("MaxPages");
+
+                            b1.PrimitiveCollection<string>("PathPrefixes")
+                                .IsRequired();
+
+                            b1.Property<int>("RequestDelayMilliseconds");
+
+                            b1.PrimitiveCollection<string>("Sitemaps")
+                                .IsRequired();
+
+                            b1.PrimitiveCollection<string>("StartUrls")
+                                .IsRequired();
+
+                            b1.HasKey("KnowledgeSourceId");
+
+                            b1.ToTable("KnowledgeSources");
+
+                            b1
+                                .ToJson("Settings")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("KnowledgeSourceId");
+                        });
+
+                    b.Navigation("Settings")
                         .IsRequired();
                 });
 

@@ -1,4 +1,5 @@
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Readers;
 using Xunit;
 
 namespace Stadtdialog.Core.Tests;

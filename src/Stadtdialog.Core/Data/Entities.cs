@@ -1,3 +1,4 @@
+using Stadtdialog.Knowledge;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Data;
@@ -84,10 +85,26 @@ public static class AnswerThresholds
 
 public enum KnowledgeSourceType
 {
+    /// <summary>A folder on the server (HTML, Markdown, text, PDF, DOCX, XLSX, CSV, iCalendar, catalogue JSON).</summary>
     Folder,
+
+    /// <summary>Files uploaded by editors; kept in the platform's data folder.</summary>
+    Upload,
+
+    /// <summary>A website crawled from start URLs and/or sitemaps.</summary>
+    Website,
+
+    /// <summary>An FAQ table (CSV or XLSX file or URL): each row is a curated question and answer.</summary>
+    Faq,
+
+    /// <summary>An iCalendar feed (URL or file): each event is a document until its last occurrence.</summary>
+    Events,
+
+    /// <summary>Open-data catalogue metadata: a DCAT-AP JSON-LD catalogue or a CKAN <c>package_search</c> URL.</summary>
+    Catalogue,
 }
 
-/// <summary>Where a tenant's knowledge comes from (a folder, later websites, feeds, FAQ tables ...).</summary>
+/// <summary>Where a tenant's knowledge comes from, and how often it is refreshed.</summary>
 public sealed class KnowledgeSource : ITenantScoped
 {
     public Guid Id { get; set; }
@@ -98,8 +115,19 @@ public sealed class KnowledgeSource : ITenantScoped
 
     public KnowledgeSourceType Type { get; set; }
 
-    /// <summary>Folder path or URL.</summary>
+    /// <summary>Folder path, file path or URL (the start URL of a website).</summary>
     public required string Location { get; set; }
+
+    public SourceSettings Settings { get; set; } = new();
+
+    /// <summary>How often the source is refreshed automatically; null: only on request.</summary>
+    public TimeSpan? RefreshInterval { get; set; }
+
+    /// <summary>Disabled sources are not refreshed; what they indexed stays searchable.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>When the scheduler runs the source next (set after every run from <see cref="RefreshInterval"/>).</summary>
+    public DateTimeOffset? NextRunAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -110,13 +138,49 @@ public sealed class KnowledgeSource : ITenantScoped
     public List<Document> Documents { get; set; } = [];
 }
 
+/// <summary>Per-source settings; each source type uses the ones that concern it.</summary>
+public sealed class SourceSettings
+{
+    /// <summary>Website: further start URLs besides <see cref="KnowledgeSource.Location"/>.</summary>
+    public List<string> StartUrls { get; set; } = [];
+
+    /// <summary>Website: sitemap URLs (robots.txt <c>Sitemap:</c> lines are used too).</summary>
+    public List<string> Sitemaps { get; set; } = [];
+
+    /// <summary>Website: hosts that may be crawled; empty means the hosts of the start URLs.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Website: only paths starting with one of these are crawled; empty means all.</summary>
+    public List<string> PathPrefixes { get; set; } = [];
+
+    /// <summary>Website: paths starting with one of these are never crawled (e.g. <c>/suche</c>).</summary>
+    public List<string> ExcludedPaths { get; set; } = [];
+
+    /// <summary>Website: link depth from the start URLs (sitemap entries count as depth 1).</summary>
+    public int MaxDepth { get; set; } = 5;
+
+    public int MaxPages { get; set; } = 5000;
+
+    /// <summary>Website: pause between two requests to the same host (robots.txt Crawl-delay wins if longer).</summary>
+    public int RequestDelayMilliseconds { get; set; } = 250;
+
+    /// <summary>Website: requests in flight at once.</summary>
+    public int MaxConcurrency { get; set; } = 2;
+
+    /// <summary>Events: how far ahead recurring events are expanded.</summary>
+    public int EventWindowDays { get; set; } = 180;
+}
+
 public enum DocumentStatus
 {
     Indexed,
     Failed,
+
+    /// <summary>A PDF without a text layer (a scan): nothing to index until OCR has been run on it.</summary>
+    NoText,
 }
 
-/// <summary>One page or file of a knowledge source.</summary>
+/// <summary>One page, file or entry (FAQ row, event, dataset) of a knowledge source.</summary>
 public sealed class Document : ITenantScoped
 {
     public Guid Id { get; set; }
@@ -127,8 +191,11 @@ public sealed class Document : ITenantScoped
 
     public KnowledgeSource? Source { get; set; }
 
-    /// <summary>Identity within the source: the relative path of a file or the URL of a page.</summary>
+    /// <summary>Identity within the source: <see cref="ItemKey"/>, plus <c>#entry</c> for one entry of a file.</summary>
     public required string Key { get; set; }
+
+    /// <summary>The file or URL this document was read from (several FAQ rows share one).</summary>
+    public string ItemKey { get; set; } = "";
 
     /// <summary>The canonical URL (or relative path) cited to users.</summary>
     public required string Url { get; set; }
@@ -137,12 +204,33 @@ public sealed class Document : ITenantScoped
 
     public string? Description { get; set; }
 
+    public DocumentKind Kind { get; set; }
+
+    public List<string> Keywords { get; set; } = [];
+
     public string Language { get; set; } = "de";
 
-    /// <summary>SHA-256 of the raw content; an unchanged hash skips re-indexing.</summary>
+    /// <summary>SHA-256 of what was indexed (the extracted document); an unchanged hash skips re-indexing.</summary>
     public string ContentHash { get; set; } = "";
 
+    /// <summary>SHA-256 of the raw item; an unchanged file is not even parsed again.</summary>
+    public string? RawHash { get; set; }
+
     public DateTimeOffset? LastModified { get; set; }
+
+    /// <summary>Events: start of the next occurrence.</summary>
+    public DateTimeOffset? ValidFrom { get; set; }
+
+    /// <summary>Not offered after this instant (events); removed by the next run.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>HTTP validators of the last fetch, for conditional GET.</summary>
+    public string? ETag { get; set; }
+
+    public string? LastModifiedHeader { get; set; }
+
+    /// <summary>Website: links found on the page, so that crawling continues through unchanged pages.</summary>
+    public List<string> Links { get; set; } = [];
 
     public DateTimeOffset IngestedAt { get; set; }
 
@@ -254,4 +342,78 @@ public sealed class Feedback : ITenantScoped
     public string? Comment { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum JobTrigger
+{
+    Manual,
+    Scheduled,
+    Upload,
+    Startup,
+}
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+
+    /// <summary>The run ended early (source unreachable, crash): nothing was removed from the index.</summary>
+    Failed,
+    Cancelled,
+}
+
+/// <summary>One run of a knowledge source, with its progress; persisted so that API and CLI can follow it.</summary>
+public sealed class IngestionJob : ITenantScoped
+{
+    public Guid Id { get; set; }
+
+    public string TenantId { get; set; } = "";
+
+    public Guid SourceId { get; set; }
+
+    public JobTrigger Trigger { get; set; }
+
+    public JobStatus Status { get; set; }
+
+    public DateTimeOffset QueuedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Items expected in total where known (files in a folder), else null while running.</summary>
+    public int? Total { get; set; }
+
+    public int Seen { get; set; }
+
+    public int Added { get; set; }
+
+    public int Updated { get; set; }
+
+    public int Unchanged { get; set; }
+
+    public int Removed { get; set; }
+
+    public int Failed { get; set; }
+
+    public int Skipped { get; set; }
+
+    public int Chunks { get; set; }
+
+    /// <summary>The item being processed.</summary>
+    public string? Current { get; set; }
+
+    /// <summary>Why the run failed as a whole.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Per-document errors of this run (the first 200).</summary>
+    public List<JobDocumentError> Errors { get; set; } = [];
+}
+
+public sealed class JobDocumentError
+{
+    public required string Key { get; set; }
+
+    public required string Message { get; set; }
 }

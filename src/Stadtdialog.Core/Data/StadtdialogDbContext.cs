@@ -22,6 +22,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
     public DbSet<Chunk> Chunks => Set<Chunk>();
 
+    public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
 
     public DbSet<Message> Messages => Set<Message>();
@@ -58,6 +60,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         modelBuilder.Entity<KnowledgeSource>(b =>
         {
             b.Property(s => s.Type).HasConversion<string>().HasMaxLength(32);
+            b.OwnsOne(s => s.Settings, o => o.ToJson());
+            b.HasIndex(s => s.NextRunAt);
             b.HasIndex(s => new { s.TenantId, s.Type, s.Location }).IsUnique();
             b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(s => s.Documents).WithOne(d => d.Source).HasForeignKey(d => d.SourceId)
@@ -68,9 +72,21 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         {
             b.HasIndex(d => new { d.SourceId, d.Key }).IsUnique();
             b.HasIndex(d => new { d.TenantId, d.Url });
+            b.HasIndex(d => new { d.SourceId, d.ItemKey });
             b.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            b.Property(d => d.Kind).HasConversion<string>().HasMaxLength(16);
             b.HasMany(d => d.Chunks).WithOne(c => c.Document).HasForeignKey(c => c.DocumentId)
                 .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<IngestionJob>(b =>
+        {
+            b.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            b.Property(j => j.Trigger).HasConversion<string>().HasMaxLength(16);
+            b.OwnsMany(j => j.Errors, e => e.ToJson());
+            b.HasOne<KnowledgeSource>().WithMany().HasForeignKey(j => j.SourceId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(j => new { j.SourceId, j.QueuedAt });
+            b.HasIndex(j => j.Status);
         });
 
         modelBuilder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
@@ -101,6 +117,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         ApplyTenantFilter<KnowledgeSource>(modelBuilder);
         ApplyTenantFilter<Document>(modelBuilder);
         ApplyTenantFilter<Chunk>(modelBuilder);
+        ApplyTenantFilter<IngestionJob>(modelBuilder);
         ApplyTenantFilter<Conversation>(modelBuilder);
         ApplyTenantFilter<Message>(modelBuilder);
         ApplyTenantFilter<Feedback>(modelBuilder);

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Stadtdialog.Data;
+using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Retrieval;
 using Stadtdialog.Tenancy;
 

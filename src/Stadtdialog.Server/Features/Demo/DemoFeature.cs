@@ -3,6 +3,7 @@ using System.Text;
 using Markdig;
 using Microsoft.Extensions.Options;
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Server.Features.Platform;
 using Stadtdialog.Tenancy;
 

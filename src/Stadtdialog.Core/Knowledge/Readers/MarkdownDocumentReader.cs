@@ -6,7 +6,7 @@ using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
-namespace Stadtdialog.Knowledge;
+namespace Stadtdialog.Knowledge.Readers;
 
 /// <summary>
 /// Reads Markdown files with an optional front matter block (<c>title</c>, <c>url</c>, <c>description</c>,

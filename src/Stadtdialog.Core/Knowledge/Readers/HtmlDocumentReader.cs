@@ -2,7 +2,7 @@ using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
-namespace Stadtdialog.Knowledge;
+namespace Stadtdialog.Knowledge.Readers;
 
 /// <summary>
 /// Reads the main content of a municipal web page: canonical URL, title, language, last-modified, and the
