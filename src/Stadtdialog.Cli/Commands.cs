@@ -9,6 +9,9 @@ using Stadtdialog.Chat;
 using Stadtdialog.Data;
 using Stadtdialog.Evaluation;
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Jobs;
+using Stadtdialog.Knowledge.Readers;
+using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Cli;
@@ -22,70 +25,205 @@ internal static class Commands
     public static Command Ingest(Option<string> data)
     {
         var tenant = new Argument<string>("tenant") { Description = "Tenant id, e.g. musterstadt (created if missing)" };
-        var location = new Argument<string>("folder-or-url") { Description = "Folder with HTML and Markdown files" };
-        var command = new Command("ingest", "Ingest a folder of HTML/Markdown pages into a tenant's knowledge") { tenant, location };
+        var location = new Argument<string>("location") { Description = "Folder, file or URL (website start page, FAQ table, iCalendar feed, catalogue)" };
+        var type = new Option<KnowledgeSourceType?>("--type")
+        {
+            Description = "Source type (Folder, Website, Faq, Events, Catalogue); guessed from the location when left out",
+        };
+        var refresh = new Option<int?>("--refresh-minutes") { Description = "Refresh the source automatically every N minutes (server)" };
+        var delay = new Option<int?>("--delay-ms") { Description = "Website: pause between two requests to the same host" };
+        var maxPages = new Option<int?>("--max-pages") { Description = "Website: pages fetched at most" };
+        var command = new Command("ingest", "Register a knowledge source (if new) and run it now, with a progress bar")
+        {
+            tenant, location, type, refresh, delay, maxPages,
+        };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, async (services, ct2) =>
         {
             var tenantId = parse.GetValue(tenant)!;
-            var path = parse.GetValue(location)!;
-            if (Uri.TryCreate(path, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return Error("Crawling a website is not available yet; download the pages into a folder and ingest that.");
-            }
-
-            if (!Directory.Exists(path))
-            {
-                return Error($"The folder '{path}' does not exist.");
-            }
-
             if (!TenantIds.IsValid(tenantId))
             {
                 return Error($"'{tenantId}' is not a valid tenant id (lower-case letters, digits and dashes).");
             }
 
+            var raw = parse.GetValue(location)!;
+            var sourceType = parse.GetValue(type) ?? GuessType(raw);
+            var isUrl = Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+            var where = isUrl ? raw : Path.GetFullPath(raw);
+            if (!isUrl && !(sourceType == KnowledgeSourceType.Folder ? Directory.Exists(where) : File.Exists(where)))
+            {
+                return Error($"'{where}' does not exist.");
+            }
+
+            if (sourceType == KnowledgeSourceType.Website && !isUrl)
+            {
+                return Error("A website source needs an http(s) start URL.");
+            }
+
             await services.GetRequiredService<TenantProvisioning>().EnsureAsync(tenantId, ct2);
-            var ingestor = services.GetRequiredService<KnowledgeIngestor>();
-            IngestionReport? report = null;
-            if (AnsiConsole.Profile.Capabilities.Interactive)
+            services.GetRequiredService<TenantContext>().Set(tenantId);
+            var source = await services.GetRequiredService<KnowledgeIngestor>().EnsureSourceAsync(sourceType, where, cancellationToken: ct2);
+            var db = services.GetRequiredService<StadtdialogDbContext>();
+            var tracked = await db.KnowledgeSources.SingleAsync(s => s.Id == source.Id, ct2);
+            if (parse.GetValue(refresh) is { } minutes)
             {
-                await AnsiConsole.Progress()
-                    .AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .StartAsync(async progress =>
-                    {
-                        var task = progress.AddTask($"Ingesting into [bold]{tenantId.EscapeMarkup()}[/]");
-                        report = await ingestor.IngestFolderAsync(path, new Progress<IngestionProgress>(p =>
-                        {
-                            task.MaxValue = Math.Max(1, p.Total);
-                            task.Value = p.Processed;
-                        }), ct2);
-                        task.Value = task.MaxValue;
-                    });
-            }
-            else
-            {
-                // Logs and CI: one plain line per tenth of the run instead of a redrawn bar.
-                var lastDecile = -1;
-                report = await ingestor.IngestFolderAsync(path, new SynchronousProgress(p =>
-                {
-                    var decile = p.Total == 0 ? 10 : 10 * p.Processed / p.Total;
-                    if (decile != lastDecile)
-                    {
-                        lastDecile = decile;
-                        Console.WriteLine($"ingesting {p.Processed}/{p.Total} {p.Current}");
-                    }
-                }), ct2);
+                tracked.RefreshInterval = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null;
             }
 
-            foreach (var error in report!.Errors)
+            if (parse.GetValue(delay) is { } milliseconds)
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]failed[/] {error.Key}: {error.Message}");
+                tracked.Settings.RequestDelayMilliseconds = milliseconds;
             }
 
-            Console.WriteLine(report.ToString());
+            if (parse.GetValue(maxPages) is { } pages)
+            {
+                tracked.Settings.MaxPages = pages;
+            }
+
+            await db.SaveChangesAsync(ct2);
+            return await RunJobAsync(services, tenantId, source, ct2);
+        }, ct));
+        return command;
+    }
+
+    public static Command Sources(Option<string> data)
+    {
+        var tenant = new Argument<string>("tenant") { Description = "Tenant id" };
+        var command = new Command("sources", "List a tenant's knowledge sources with their last run") { tenant };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, async (services, ct2) =>
+        {
+            var tenantId = parse.GetValue(tenant)!;
+            if (!TenantIds.IsValid(tenantId) || !await services.GetRequiredService<TenantProvisioning>().ExistsAsync(tenantId, ct2))
+            {
+                return Error($"The tenant '{tenantId}' does not exist.");
+            }
+
+            services.GetRequiredService<TenantContext>().Set(tenantId);
+            var db = services.GetRequiredService<StadtdialogDbContext>();
+            var sources = await db.KnowledgeSources.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync(ct2);
+            var counts = await db.Documents.GroupBy(d => new { d.SourceId, d.Status })
+                .Select(g => new { g.Key.SourceId, g.Key.Status, Count = g.Count() }).ToListAsync(ct2);
+            var table = new Table().AddColumns("id", "type", "location", "documents", "failed", "refresh", "last run");
+            foreach (var source in sources)
+            {
+                int Count(DocumentStatus status) => counts.Where(c => c.SourceId == source.Id && c.Status == status).Sum(c => c.Count);
+                table.AddRow(
+                    source.Id.ToString("N")[..12], source.Type.ToString(), source.Location.EscapeMarkup(),
+                    Count(DocumentStatus.Indexed).ToString(CultureInfo.InvariantCulture),
+                    (Count(DocumentStatus.Failed) + Count(DocumentStatus.NoText)).ToString(CultureInfo.InvariantCulture),
+                    source.RefreshInterval?.ToString() ?? "-",
+                    ((source.LastRunAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never") + " " + source.LastRunSummary).EscapeMarkup());
+            }
+
+            AnsiConsole.Write(table);
             return 0;
         }, ct));
         return command;
+    }
+
+    public static Command Refresh(Option<string> data)
+    {
+        var tenant = new Argument<string>("tenant") { Description = "Tenant id" };
+        var source = new Argument<string>("source") { Description = "Source id (or its first characters, as `sources` shows them)" };
+        var command = new Command("refresh", "Run a knowledge source now") { tenant, source };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(data)!, async (services, ct2) =>
+        {
+            var tenantId = parse.GetValue(tenant)!;
+            if (!TenantIds.IsValid(tenantId))
+            {
+                return Error($"'{tenantId}' is not a valid tenant id.");
+            }
+
+            services.GetRequiredService<TenantContext>().Set(tenantId);
+            var prefix = parse.GetValue(source)!.Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+            var sources = await services.GetRequiredService<StadtdialogDbContext>().KnowledgeSources.AsNoTracking().ToListAsync(ct2);
+            var matches = sources.Where(s => s.Id.ToString("N").StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return matches.Count switch
+            {
+                0 => Error($"No source of '{tenantId}' has an id starting with '{prefix}'."),
+                > 1 => Error($"'{prefix}' matches {matches.Count} sources; give more characters."),
+                _ => await RunJobAsync(services, tenantId, matches[0], ct2),
+            };
+        }, ct));
+        return command;
+    }
+
+    private static KnowledgeSourceType GuessType(string location)
+    {
+        var format = FileFormats.Detect(location);
+        var isUrl = Uri.TryCreate(location, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+        return format switch
+        {
+            FileFormat.Calendar => KnowledgeSourceType.Events,
+            FileFormat.Csv or FileFormat.Xlsx => KnowledgeSourceType.Faq,
+            FileFormat.Catalogue => KnowledgeSourceType.Catalogue,
+            _ when isUrl && (uri!.AbsolutePath.Contains("package_search", StringComparison.Ordinal)
+                || uri.AbsolutePath.Contains("/catalogues", StringComparison.Ordinal)) => KnowledgeSourceType.Catalogue,
+            _ when isUrl => KnowledgeSourceType.Website,
+            _ => KnowledgeSourceType.Folder,
+        };
+    }
+
+    /// <summary>Runs the source as a job (recorded like the server's), with a progress bar on a terminal.</summary>
+    private static async Task<int> RunJobAsync(IServiceProvider services, string tenantId, KnowledgeSource source, CancellationToken cancellationToken)
+    {
+        var job = await services.GetRequiredService<IngestionJobs>().QueueAsync(source.Id, JobTrigger.Manual, dispatch: false, cancellationToken);
+        var runner = services.GetRequiredService<IngestionJobRunner>();
+        IngestionJob? finished = null;
+        var queued = new QueuedJob(tenantId, job.Id);
+        if (AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async progress =>
+                {
+                    var task = progress.AddTask($"{source.Type} [bold]{source.Location.EscapeMarkup()}[/]");
+                    task.IsIndeterminate = true;
+                    finished = await runner.RunAsync(queued, new SynchronousProgress(p =>
+                    {
+                        if (p.Total is { } total)
+                        {
+                            task.IsIndeterminate = false;
+                            task.MaxValue = Math.Max(1, total);
+                        }
+
+                        task.Value = p.Processed;
+                        task.Description = $"{source.Type} {p.Processed} items, {p.Report.Added} added, {p.Report.Updated} updated, {p.Report.Failed} failed";
+                    }), cancellationToken);
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
+                });
+        }
+        else
+        {
+            // Logs and CI: one plain line per 50 items instead of a redrawn bar.
+            finished = await runner.RunAsync(queued, new SynchronousProgress(p =>
+            {
+                if (p.Current is not null && p.Processed % 50 == 1)
+                {
+                    Console.WriteLine($"ingesting {p.Processed}/{p.Total?.ToString(CultureInfo.InvariantCulture) ?? "?"} {p.Current}");
+                }
+            }), cancellationToken);
+        }
+
+        if (finished is null)
+        {
+            return Error("The job disappeared.");
+        }
+
+        foreach (var error in finished.Errors)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[yellow]failed[/] {error.Key}: {error.Message}");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{finished.Status}: seen={finished.Seen} added={finished.Added} updated={finished.Updated} unchanged={finished.Unchanged} removed={finished.Removed} failed={finished.Failed} skipped={finished.Skipped} chunks={finished.Chunks}"));
+        if (finished.Error is not null)
+        {
+            Console.Error.WriteLine($"error: {finished.Error}");
+        }
+
+        return finished.Status == JobStatus.Succeeded ? 0 : Failed;
     }
 
     public static Command Ask(Option<string> data)

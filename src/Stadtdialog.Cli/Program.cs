@@ -10,6 +10,8 @@ var data = new Option<string>("--data")
 
 var root = new RootCommand("Stadtdialog – the municipal chat platform, on the command line.") { data };
 root.Subcommands.Add(Commands.Ingest(data));
+root.Subcommands.Add(Commands.Sources(data));
+root.Subcommands.Add(Commands.Refresh(data));
 root.Subcommands.Add(Commands.Ask(data));
 root.Subcommands.Add(Commands.Eval(data));
 root.Subcommands.Add(Commands.Reindex(data));

@@ -6,6 +6,8 @@ using Stadtdialog.Chat;
 using Stadtdialog.Data;
 using Stadtdialog.Evaluation;
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Jobs;
+using Stadtdialog.Knowledge.Sources;
 using Stadtdialog.Retrieval;
 using Stadtdialog.Tenancy;
 
@@ -38,7 +40,15 @@ public static class StadtdialogCore
         services.AddSingleton<ITurnHandler, RetrievalHandler>();
         services.AddSingleton<TurnPipeline>();
         services.AddScoped<ChatService>();
+        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddKnowledgeHttp();
+        services.AddSingleton<IKnowledgeConnector, FolderConnector>();
+        services.AddSingleton<IKnowledgeConnector, FeedConnector>();
+        services.AddSingleton<IKnowledgeConnector, WebsiteConnector>();
         services.AddScoped<KnowledgeIngestor>();
+        services.AddSingleton<IngestionQueue>();
+        services.AddScoped<IngestionJobs>();
+        services.AddSingleton<IngestionJobRunner>();
         services.AddScoped<TenantProvisioning>();
         services.AddScoped<EvalRunner>();
         return services;

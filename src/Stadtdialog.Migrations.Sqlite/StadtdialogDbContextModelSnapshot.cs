@@ -455,6 +455,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IndexStamp")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Languages")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -588,6 +591,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                             b1.PrimitiveCollection<string>("PathPrefixes")
                                 .IsRequired();
+
+                            b1.Property<string>("PublicBaseUrl");
 
                             b1.Property<int>("RequestDelayMilliseconds");
 

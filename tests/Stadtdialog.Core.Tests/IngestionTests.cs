@@ -280,8 +280,8 @@ public sealed class IngestionTests : IAsyncLifetime
     {
         _host.Content.Write(".git/notiz.md", "# Intern\n\nGeheimer Entwurf.\n");
         _host.Content.Write(".entwurf.md", "# Entwurf\n\nGeheimer Entwurf.\n");
-        _host.Content.Write("flyer.pdf", "%PDF-1.7");
-        _host.Content.Write("liesmich.txt", "Geheimer Entwurf.");
+        _host.Content.Write("foto.jpg", "Geheimer Entwurf.");
+        _host.Content.Write("archiv.zip", "Geheimer Entwurf.");
 
         var report = await _host.IngestAsync(Token);
 
@@ -339,11 +339,12 @@ public sealed class IngestionTests : IAsyncLifetime
 
         Assert.Equal(
         [
-            new IngestionProgress(3, 0, "buergerservice/personalausweis.md"),
-            new IngestionProgress(3, 1, "finanzen/hundesteuer.html"),
-            new IngestionProgress(3, 2, "umwelt/sperrmuell.md"),
-            new IngestionProgress(3, 3, null),
-        ], reports);
+            (3, 1, "buergerservice/personalausweis.md"),
+            (3, 2, "finanzen/hundesteuer.html"),
+            (3, 3, "umwelt/sperrmuell.md"),
+            (3, 3, null),
+        ], reports.Select(r => (r.Total, r.Processed, r.Current)));
+        Assert.Equal(3, reports[^1].Report.Added);
     }
 
     [Fact]

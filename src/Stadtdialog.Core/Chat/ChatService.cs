@@ -11,8 +11,6 @@ public sealed record TurnResult(Message UserMessage, Message AnswerMessage, Turn
 /// <summary>A checked question with everything needed to answer it.</summary>
 public sealed record PreparedTurn(Conversation Conversation, Tenant Tenant, string Question, string Language);
 
-/// <summary>Thrown when a tenant, assistant or conversation does not exist for the current tenant.</summary>
-public sealed class NotFoundException(string message) : Exception(message);
 
 /// <summary>
 /// Conversations of the current tenant: starts them, runs a turn through the <see cref="TurnPipeline"/> and stores

@@ -25,6 +25,12 @@ public sealed class Tenant
     /// <summary>Tenant-specific synonym rules (<c>perso =&gt; personalausweis</c> or <c>a, b, c</c>).</summary>
     public List<string> Synonyms { get; set; } = [];
 
+    /// <summary>
+    /// Written with every ingestion batch and into the search index's commit: a difference after a crash shows
+    /// that the index missed the last batch, and start-up rebuilds it from the database.
+    /// </summary>
+    public string? IndexStamp { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -166,6 +172,12 @@ public sealed class SourceSettings
 
     /// <summary>Website: requests in flight at once.</summary>
     public int MaxConcurrency { get; set; } = 2;
+
+    /// <summary>
+    /// Folder and upload sources: the web address where the files are published (answers link there); without
+    /// it answers cite the file name.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 
     /// <summary>Events: how far ahead recurring events are expanded.</summary>
     public int EventWindowDays { get; set; } = 180;

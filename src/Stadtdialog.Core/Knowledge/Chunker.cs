@@ -20,21 +20,25 @@ public sealed class Chunker(int maxChars = 1400)
         var chunks = new List<ChunkDraft>();
         var path = new List<(int Level, string Text)>();
         string? anchor = null;
-        var lines = new List<string>();
+        var page = 0;
+        var lines = new List<(string Text, int Page)>();
 
         void Flush()
         {
             if (lines.Count > 0)
             {
                 var section = string.Join(SectionSeparator, path.Select(p => p.Text));
-                foreach (var text in Pack(lines))
+                foreach (var (text, startPage) in Pack(lines))
                 {
-                    chunks.Add(new ChunkDraft(chunks.Count, section, anchor, text));
+                    // Paged documents (PDF) cite the page the passage starts on: viewers open …pdf#page=3 there.
+                    chunks.Add(new ChunkDraft(chunks.Count, section, startPage > 0 ? $"page={startPage}" : anchor, text));
                 }
             }
 
             lines.Clear();
         }
+
+        void Add(IEnumerable<string> texts) => lines.AddRange(texts.Select(t => (t, page)));
 
         foreach (var block in document.Blocks)
         {
@@ -50,13 +54,16 @@ public sealed class Chunker(int maxChars = 1400)
                     anchor = heading.Anchor;
                     break;
                 case ParagraphBlock paragraph:
-                    lines.AddRange(Explode(paragraph.Text));
+                    Add(Explode(paragraph.Text));
                     break;
                 case ListBlock list:
-                    lines.AddRange(list.Items.SelectMany(i => Explode("- " + i)));
+                    Add(list.Items.SelectMany(i => Explode("- " + i)));
                     break;
                 case TableBlock table:
-                    lines.AddRange(TableLines(table));
+                    Add(TableLines(table));
+                    break;
+                case PageBlock pageBlock:
+                    page = pageBlock.Number;
                     break;
                 default:
                     break;
@@ -82,12 +89,13 @@ public sealed class Chunker(int maxChars = 1400)
     private static string Row(IEnumerable<string> cells) =>
         "| " + string.Join(" | ", cells.Select(c => c.Replace("|", "/", StringComparison.Ordinal))) + " |";
 
-    private IEnumerable<string> Pack(List<string> lines)
+    private IEnumerable<(string Text, int StartPage)> Pack(List<(string Text, int Page)> lines)
     {
         var builder = new StringBuilder();
         string? lastHeader = null;
         string? previousLine = null;
-        foreach (var raw in lines)
+        var startPage = lines[0].Page;
+        foreach (var (raw, linePage) in lines)
         {
             var line = raw;
             string? header = null;
@@ -101,9 +109,10 @@ public sealed class Chunker(int maxChars = 1400)
             var needed = line.Length + 1 + (header is not null && header != lastHeader ? header.Length + 1 : 0);
             if (builder.Length > 0 && builder.Length + needed > maxChars)
             {
-                yield return builder.ToString().TrimEnd();
+                yield return (builder.ToString().TrimEnd(), startPage);
                 builder.Clear();
                 lastHeader = null;
+                startPage = linePage;
                 if (previousLine is { Length: < 240 } && !previousLine.StartsWith('|'))
                 {
                     builder.Append(previousLine).Append('\n');
@@ -126,7 +135,7 @@ public sealed class Chunker(int maxChars = 1400)
 
         if (builder.Length > 0)
         {
-            yield return builder.ToString().TrimEnd();
+            yield return (builder.ToString().TrimEnd(), startPage);
         }
     }
 

@@ -1,5 +1,6 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Stadtdialog.Knowledge;
 
 namespace Stadtdialog.Retrieval;
 
@@ -14,7 +15,10 @@ public sealed record SearchHit(
     string Title,
     float Score,
     double Coverage,
-    IReadOnlyList<ChunkHit> Chunks);
+    IReadOnlyList<ChunkHit> Chunks)
+{
+    public DocumentKind Kind { get; init; } = DocumentKind.Page;
+}
 
 public sealed record SearchResult(QueryPlan Plan, IReadOnlyList<SearchHit> Hits)
 {
@@ -27,8 +31,13 @@ public sealed record SearchResult(QueryPlan Plan, IReadOnlyList<SearchHit> Hits)
 /// the title (boosted), section heading and body, together with its compound parts and its synonyms (weighted
 /// lower). Chunks are collapsed to documents; each document carries its coverage of the question.
 /// </summary>
-public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
+public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? time = null)
 {
+    /// <summary>Curated answers (FAQ rows) beat passages extracted from pages that cover the question as well.</summary>
+    private const double CuratedBoost = 1.3;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const float TitleBoost = 3.0f;
     private const float SectionBoost = 1.5f;
     private const float BodyBoost = 1.0f;
@@ -62,9 +71,15 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             // Collapse chunks to documents using doc values only: stored fields (compressed text) are read
             // just for the passages of the documents that survive re-ranking.
             var documentIds = TenantSearchIndex.DocumentIds(searcher.IndexReader);
+            var expired = TenantSearchIndex.Expired(searcher.IndexReader, _time.GetUtcNow());
             var documents = new List<(string DocId, List<ScoreDoc> Chunks)>();
             foreach (var scoreDoc in top.ScoreDocs)
             {
+                if (expired(scoreDoc.Doc))
+                {
+                    continue;
+                }
+
                 var docId = documentIds(scoreDoc.Doc);
                 var entry = documents.FindIndex(d => d.DocId == docId);
                 if (entry < 0 && documents.Count < RerankDocuments)
@@ -80,8 +95,10 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
             // BM25 finds the candidates; coverage of the whole question (page terms, cached) decides between them.
             var maxScore = top.ScoreDocs.Length > 0 ? top.ScoreDocs[0].Score : 1f;
             var ranked = documents
-                .Select(d => (d.DocId, d.Chunks, Coverage: plan.Coverage(TenantSearchIndex.DocumentTerms(searcher, d.DocId))))
-                .OrderByDescending(d => (d.Chunks[0].Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * d.Coverage)))
+                .Select(d => (d.DocId, d.Chunks, Coverage: plan.Coverage(TenantSearchIndex.DocumentTerms(searcher, d.DocId)),
+                    TenantSearchIndex.StoredChunk(searcher, d.Chunks[0].Doc).Kind))
+                .OrderByDescending(d => (d.Chunks[0].Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * d.Coverage))
+                    * (d.Kind == DocumentKind.Faq ? CuratedBoost : 1.0))
                 .Take(maxDocuments)
                 .ToList();
 
@@ -96,7 +113,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis)
                     first.Title,
                     d.Chunks[0].Score,
                     d.Coverage,
-                    chunks.Select(c => ToChunkHit(c.Stored, c.Score)).ToList());
+                    chunks.Select(c => ToChunkHit(c.Stored, c.Score)).ToList()) { Kind = d.Kind };
             }).ToList();
 
             // The page's lead usually answers a general question about its topic: make it a candidate.

@@ -4,6 +4,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
+using Stadtdialog.Knowledge;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Stadtdialog.Retrieval;
@@ -18,7 +19,16 @@ public sealed record IndexedChunk(
     string Section,
     string? Anchor,
     string Text,
-    int Ordinal = 0);
+    int Ordinal = 0)
+{
+    public DocumentKind Kind { get; init; } = DocumentKind.Page;
+
+    /// <summary>Curated search terms (FAQ and dataset keywords, event categories), weighted like the title.</summary>
+    public string Keywords { get; init; } = "";
+
+    /// <summary>After this instant the chunk is not returned by searches (events).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>
 /// The Lucene index of one tenant: BM25 over chunks with separate title, section and body fields. Writes are
@@ -36,6 +46,10 @@ public sealed class TenantSearchIndex : IDisposable
     public const string BodyField = "body";
     public const string AnchorField = "anchor";
     public const string OrdinalField = "ord";
+    public const string KindField = "kind";
+
+    /// <summary>Expiry (UTC ticks) as doc values; <see cref="long.MaxValue"/> for chunks that never expire.</summary>
+    public const string ExpiresValuesField = "expires_dv";
 
     /// <summary>Set (to the document id) on a document's first chunk only, to find its lead in one lookup.</summary>
     public const string LeadField = "lead";
@@ -57,9 +71,10 @@ public sealed class TenantSearchIndex : IDisposable
     }
 
     /// <summary>Version of the index layout; an index written by another version is rebuilt from the database.</summary>
-    public const string FormatVersion = "2";
+    public const string FormatVersion = "3";
 
     private const string FormatKey = "stadtdialog.format";
+    private const string StampKey = "stadtdialog.stamp";
 
     /// <summary>Whether the index was written with the current <see cref="FormatVersion"/> (an empty index always is).</summary>
     public bool IsCurrentFormat
@@ -125,12 +140,30 @@ public sealed class TenantSearchIndex : IDisposable
         }
     }
 
-    /// <summary>Makes all buffered changes durable and visible at once.</summary>
-    public void Commit()
+    /// <summary>The stamp of the last commit (see <c>Tenant.IndexStamp</c>); null for an index without one.</summary>
+    public string? Stamp
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _writer.CommitData.TryGetValue(StampKey, out var stamp) ? stamp : null;
+            }
+        }
+    }
+
+    /// <summary>Makes all buffered changes durable and visible at once, recording <paramref name="stamp"/> with them.</summary>
+    public void Commit(string? stamp = null)
     {
         lock (_writeLock)
         {
-            _writer.SetCommitData(new Dictionary<string, string> { [FormatKey] = FormatVersion });
+            var data = new Dictionary<string, string> { [FormatKey] = FormatVersion };
+            if ((stamp ?? (_writer.CommitData.TryGetValue(StampKey, out var previous) ? previous : null)) is { } kept)
+            {
+                data[StampKey] = kept;
+            }
+
+            _writer.SetCommitData(data);
             _writer.Commit();
         }
 
@@ -184,11 +217,19 @@ public sealed class TenantSearchIndex : IDisposable
         new StoredField(KeyField, chunk.Key),
         new StoredField(AnchorField, chunk.Anchor ?? ""),
         new StoredField(OrdinalField, chunk.Ordinal),
+        new StoredField(KindField, chunk.Kind.ToString()),
         new Field(TitleField, chunk.Title, TextWithVectors),
         new Field(SectionField, chunk.Section, TextWithVectors),
         new Field(BodyField, chunk.Text, TextWithVectors),
         new BinaryDocValuesField(DocumentValuesField, new BytesRef(chunk.DocumentId.ToString("N"))),
+        new NumericDocValuesField(ExpiresValuesField, chunk.ExpiresAt?.UtcTicks ?? long.MaxValue),
     ];
+        if (chunk.Keywords.Length > 0)
+        {
+            // A second title value: curated keywords weigh like the title, the stored title stays the first value.
+            document.Add(new Field(TitleField, chunk.Keywords, TextWithVectors));
+        }
+
         if (chunk.Ordinal == 0)
         {
             document.Add(new StringField(LeadField, chunk.DocumentId.ToString("N"), Field.Store.NO));
@@ -249,7 +290,10 @@ public sealed class TenantSearchIndex : IDisposable
         return cache[docId] = new IndexedChunk(
             Guid.ParseExact(Get(IdField), "N"), Guid.ParseExact(Get(DocumentField), "N"), Get(UrlField), Get(KeyField),
             Get(TitleField), Get(SectionField), Get(AnchorField), Get(BodyField),
-            stored.GetField(OrdinalField)?.GetInt32Value() ?? 0);
+            stored.GetField(OrdinalField)?.GetInt32Value() ?? 0)
+        {
+            Kind = Enum.TryParse<DocumentKind>(Get(KindField), out var kind) ? kind : DocumentKind.Page,
+        };
     }
 
     /// <summary>Reads the document id of an index entry from doc values (no stored-field decompression).</summary>
@@ -268,6 +312,19 @@ public sealed class TenantSearchIndex : IDisposable
             values.Get(docId, scratch);
             return scratch.Utf8ToString();
         };
+    }
+
+    /// <summary>Whether an index entry has expired (events after their last occurrence), from doc values.</summary>
+    internal static Func<int, bool> Expired(IndexReader reader, DateTimeOffset now)
+    {
+        var values = MultiDocValues.GetNumericValues(reader, ExpiresValuesField);
+        if (values is null)
+        {
+            return _ => false;
+        }
+
+        var ticks = now.UtcTicks;
+        return docId => values.Get(docId) < ticks;
     }
 
     /// <summary>Stored, analysed text with term vectors, so coverage can be computed without re-analysing.</summary>

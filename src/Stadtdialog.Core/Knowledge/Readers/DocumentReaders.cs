@@ -8,7 +8,7 @@ namespace Stadtdialog.Knowledge.Readers;
 /// <param name="Charset">The charset declared by the server, if any.</param>
 /// <param name="LastModified">The server's or file system's modification time.</param>
 public sealed record RawDocument(
-    string Key, string Url, DocumentFormat Format, byte[] Content, string? Charset = null, DateTimeOffset? LastModified = null);
+    string Key, string Url, FileFormat Format, byte[] Content, string? Charset = null, DateTimeOffset? LastModified = null);
 
 /// <summary>How a source wants its files read.</summary>
 public enum ReadHint
@@ -35,15 +35,15 @@ public static class DocumentReaders
 
         return raw.Format switch
         {
-            DocumentFormat.Html => [HtmlDocumentReader.Read(Text(raw), raw.Url)],
-            DocumentFormat.Markdown => [MarkdownDocumentReader.Read(Text(raw), raw.Url)],
-            DocumentFormat.Text => [PlainTextReader.Read(Text(raw), raw.Url)],
-            DocumentFormat.Pdf => [PdfDocumentReader.Read(raw.Content, raw.Url, context.Limits)],
-            DocumentFormat.Docx => [DocxDocumentReader.Read(raw.Content, raw.Url, context.Limits)],
-            DocumentFormat.Xlsx => ReadTable(XlsxDocumentReader.ReadSheets(raw.Content, context.Limits), raw, context),
-            DocumentFormat.Csv => ReadTable([new SheetTable(Path.GetFileNameWithoutExtension(raw.Key), CsvTable.Read(Text(raw)))], raw, context),
-            DocumentFormat.Calendar => EventCalendarReader.Read(Text(raw), raw.Url, context.Now, TimeSpan.FromDays(context.EventWindowDays)),
-            DocumentFormat.Catalogue => CatalogueReader.Read(Text(raw), raw.Url).Datasets,
+            FileFormat.Html => [HtmlDocumentReader.Read(Text(raw), raw.Url)],
+            FileFormat.Markdown => [MarkdownDocumentReader.Read(Text(raw), raw.Url)],
+            FileFormat.Text => [PlainTextReader.Read(Text(raw), raw.Url)],
+            FileFormat.Pdf => [PdfDocumentReader.Read(raw.Content, raw.Url, context.Limits)],
+            FileFormat.Docx => [DocxDocumentReader.Read(raw.Content, raw.Url, context.Limits)],
+            FileFormat.Xlsx => ReadTable(XlsxDocumentReader.ReadSheets(raw.Content, context.Limits), raw, context),
+            FileFormat.Csv => ReadTable([new SheetTable(Path.GetFileNameWithoutExtension(raw.Key), CsvTable.Read(Text(raw)))], raw, context),
+            FileFormat.Calendar => EventCalendarReader.Read(Text(raw), raw.Url, context.Now, TimeSpan.FromDays(context.EventWindowDays)),
+            FileFormat.Catalogue => CatalogueReader.Read(Text(raw), raw.Url).Datasets,
             _ => throw new DocumentReadException("The file type is not supported."),
         };
     }

@@ -40,11 +40,11 @@ public sealed class ReaderLimits
     [Range(1, 1_000_000)]
     public int MaxSheetRows { get; set; } = 20_000;
 
-    public long MaxBytesFor(DocumentFormat format) => format switch
+    public long MaxBytesFor(FileFormat format) => format switch
     {
-        DocumentFormat.Pdf => MaxPdfBytes,
-        DocumentFormat.Docx or DocumentFormat.Xlsx => MaxOfficeBytes,
-        DocumentFormat.Csv or DocumentFormat.Calendar or DocumentFormat.Catalogue => MaxDataBytes,
+        FileFormat.Pdf => MaxPdfBytes,
+        FileFormat.Docx or FileFormat.Xlsx => MaxOfficeBytes,
+        FileFormat.Csv or FileFormat.Calendar or FileFormat.Catalogue => MaxDataBytes,
         _ => MaxTextBytes,
     };
 }

@@ -27,3 +27,23 @@ public sealed class HttpFetcher(IHttpClientFactory httpClientFactory)
         return Task.FromResult<FetchResult>(new FetchFailed(url, $"not implemented yet ({known?.Key})"));
     }
 }
+
+public sealed record WebsiteCrawlRequest(IReadOnlyList<Uri> StartUrls, Stadtdialog.Data.SourceSettings Settings,
+    IReadOnlyDictionary<string, KnownItem> Known, Readers.ReaderLimits Limits);
+
+public sealed class WebsiteCrawler(HttpFetcher fetcher)
+{
+    public IAsyncEnumerable<SourceItem> CrawlAsync(WebsiteCrawlRequest request, CancellationToken cancellationToken) =>
+        throw new SourceUnavailableException($"not implemented yet {fetcher} {request.StartUrls.Count} {cancellationToken.IsCancellationRequested}");
+}
+
+public static class KnowledgeHttpPlaceholder
+{
+    public static Microsoft.Extensions.DependencyInjection.IServiceCollection AddKnowledgeHttp(this Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+        Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient(services, HttpFetcher.ClientName);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<HttpFetcher>(services);
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<WebsiteCrawler>(services);
+        return services;
+    }
+}

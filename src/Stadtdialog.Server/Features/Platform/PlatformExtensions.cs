@@ -99,7 +99,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
     {
         var (status, title) = exception switch
         {
-            global::Stadtdialog.Chat.NotFoundException => (StatusCodes.Status404NotFound, "Nicht gefunden"),
+            global::Stadtdialog.NotFoundException => (StatusCodes.Status404NotFound, "Nicht gefunden"),
             ArgumentException or FormatException => (StatusCodes.Status400BadRequest, "Ungültige Anfrage"),
             BadHttpRequestException bad => (bad.StatusCode, "Ungültige Anfrage"),
             _ => (StatusCodes.Status500InternalServerError, "Interner Fehler"),

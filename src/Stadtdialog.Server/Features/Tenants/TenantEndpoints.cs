@@ -82,7 +82,7 @@ public static class TenantEndpoints
             {
                 var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == context.TenantId, ct);
                 var a = await db.Assistants.AsNoTracking().SingleOrDefaultAsync(x => x.Slug == assistant && x.Published && x.Audience == AssistantAudience.Citizens, ct)
-                    ?? throw new global::Stadtdialog.Chat.NotFoundException($"Den Assistenten '{assistant}' gibt es bei '{t.Id}' nicht.");
+                    ?? throw new global::Stadtdialog.NotFoundException($"Den Assistenten '{assistant}' gibt es bei '{t.Id}' nicht.");
                 return TypedResults.Ok(ToSummary(t, a));
             })
             .WithName("GetAssistant").WithSummary("An assistant's public profile (what the widget shows)");

@@ -11,7 +11,7 @@ using Stadtdialog.Data;
 namespace Stadtdialog.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(StadtdialogDbContext))]
-    [Migration("20261123132712_KnowledgeSources")]
+    [Migration("20261123133619_KnowledgeSources")]
     partial class KnowledgeSources
     {
         /// <inheritdoc />
@@ -458,6 +458,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IndexStamp")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Languages")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -591,6 +594,8 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                             b1.PrimitiveCollection<string>("PathPrefixes")
                                 .IsRequired();
+
+                            b1.Property<string>("PublicBaseUrl");
 
                             b1.Property<int>("RequestDelayMilliseconds");
 

@@ -11,6 +11,11 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "IndexStamp",
+                table: "Tenants",
+                type: "TEXT",
+                nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "Enabled",
@@ -157,8 +162,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                 name: "IX_IngestionJobs_TenantId",
                 table: "IngestionJobs",
                 column: "TenantId");
-                    // Documents of the first schema were one per file: the item is the document.
-            migrationBuilder.Sql("UPDATE \"Documents\" SET \"ItemKey\" = \"Key\" WHERE \"ItemKey\" = '';", suppressTransaction: false);
+
+            // Documents of the first schema were one per file: the item is the document.
+            migrationBuilder.Sql("UPDATE \"Documents\" SET \"ItemKey\" = \"Key\" WHERE \"ItemKey\" = '';");
         }
 
         /// <inheritdoc />
@@ -174,6 +180,10 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_Documents_SourceId_ItemKey",
                 table: "Documents");
+
+            migrationBuilder.DropColumn(
+                name: "IndexStamp",
+                table: "Tenants");
 
             migrationBuilder.DropColumn(
                 name: "Enabled",

@@ -1,0 +1,4 @@
+namespace Stadtdialog;
+
+/// <summary>A tenant's entity (assistant, conversation, source, job) that does not exist; mapped to HTTP 404.</summary>
+public sealed class NotFoundException(string message) : Exception(message);
