@@ -1,6 +1,8 @@
 using Stadtdialog;
+using Stadtdialog.Server.Features.Admin;
 using Stadtdialog.Server.Features.Chat;
 using Stadtdialog.Server.Features.Demo;
+using Stadtdialog.Server.Features.Knowledge;
 using Stadtdialog.Server.Features.Platform;
 using Stadtdialog.Server.Features.Tenants;
 
@@ -8,16 +10,21 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatform();          // problem details, JSON, limits, CORS, health, OpenAPI, telemetry, migrations
 builder.Services.AddStadtdialogCore();
+builder.AddAdmin();             // operator API keys and the editor policy
 builder.AddTenants();           // tenant resolution per request
 builder.AddChat();              // conversations, streamed turns, feedback
+builder.AddKnowledge();         // ingestion jobs: worker and scheduler
 builder.AddDemo();              // demo municipality from samples/, demo website
 
 var app = builder.Build();
 
 app.UsePlatform();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapPlatform();              // /health/*, /openapi/v1.json, /docs
 app.MapTenants();               // /api/tenants
 app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
+app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
 app.MapDemo();                  // /, /widget.js, /demo/{page}
 
 await app.RunAsync();

@@ -145,6 +145,35 @@ public sealed partial class KnowledgeIngestor(
         }
     }
 
+    /// <summary>Deletes a source with all its documents from the database and the search index.</summary>
+    public async Task DeleteSourceAsync(Guid sourceId, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenant.RequireTenantId();
+        var source = await db.KnowledgeSources.SingleOrDefaultAsync(s => s.Id == sourceId, cancellationToken)
+            ?? throw new NotFoundException($"The knowledge source {sourceId} does not exist.");
+        var index = indexes.Get(tenantId);
+        var documentIds = await db.Documents.Where(d => d.SourceId == sourceId).Select(d => d.Id).ToListAsync(cancellationToken);
+        foreach (var id in documentIds)
+        {
+            index.DeleteDocument(id);
+        }
+
+        var stamp = Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        (await db.Tenants.SingleAsync(t => t.Id == tenantId, cancellationToken)).IndexStamp = stamp;
+        db.KnowledgeSources.Remove(source);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            index.Rollback();
+            throw;
+        }
+
+        index.Commit(stamp);
+    }
+
     /// <summary>Rebuilds the tenant's search index from the chunks stored in the database.</summary>
     public async Task<int> RebuildIndexAsync(CancellationToken cancellationToken = default)
     {

@@ -36,7 +36,10 @@ internal sealed partial class SearchIndexVerifier(IServiceProvider services, ILo
             var db = scope.ServiceProvider.GetRequiredService<Stadtdialog.Data.StadtdialogDbContext>();
             var index = registry.Get(tenant);
             var lost = index.ChunkCount == 0 && await db.Chunks.AnyAsync(cancellationToken);
-            if (lost || !index.IsCurrentFormat)
+            // A stamp that differs from the database's: the process died between a batch's database and index commits.
+            var stamp = await db.Tenants.Where(t => t.Id == tenant).Select(t => t.IndexStamp).SingleAsync(cancellationToken);
+            var behind = (stamp ?? "") != (index.Stamp ?? "");
+            if (lost || behind || !index.IsCurrentFormat)
             {
                 var chunks = await scope.ServiceProvider.GetRequiredService<Stadtdialog.Knowledge.KnowledgeIngestor>()
                     .RebuildIndexAsync(cancellationToken);

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Stadtdialog.Server.Features.Admin;
+
+/// <summary>
+/// Operator API keys for the administration API (<c>Stadtdialog:Admin:ApiKeys</c>). Staff accounts and OpenID
+/// Connect come with the staff features; the policies below stay the same for them. Without a configured key the
+/// administration API is closed.
+/// </summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Stadtdialog:Admin";
+
+    /// <summary>Keys accepted as <c>Authorization: Bearer &lt;key&gt;</c>; each at least 16 characters.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+}
+
+public static class AdminPolicies
+{
+    public const string Scheme = "AdminApiKey";
+
+    /// <summary>May configure knowledge sources and run them.</summary>
+    public const string Editor = "editor";
+
+    public const string PlatformAdminRole = "platform-admin";
+
+    public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.ApiKeys.All(k => k.Length >= 16), "Admin API keys must be at least 16 characters long.")
+            .ValidateOnStart();
+        builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Editor, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(PlatformAdminRole));
+        return builder;
+    }
+}
+
+/// <summary>Accepts a configured operator key as bearer token (compared in constant time).</summary>
+internal sealed class AdminApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptionsMonitor<AdminOptions> admin)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()));
+        var valid = admin.CurrentValue.ApiKeys.Any(k => CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(k))));
+        if (!valid)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, AdminPolicies.PlatformAdminRole)], Scheme.Name);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+    }
+}
