@@ -26,6 +26,11 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis) : IDisposabl
 
     public TurnAnswer Answer(SearchResult result, int maxCitations)
     {
+        if (result.Hits[0].Kind == DocumentKind.Faq)
+        {
+            return Curated(result);
+        }
+
         var plan = result.Plan;
         var candidates = new List<Unit>();
         var topCoverage = result.Hits[0].Coverage;
@@ -124,6 +129,19 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis) : IDisposabl
 
         var text = string.Join("\n", ordered.Select(u => u.Text));
         return new TurnAnswer(text, AnswerTypes.Retrieval, result.Confidence, citations, FollowUps(result, ordered));
+    }
+
+    /// <summary>An editor's curated answer (FAQ row) is given verbatim, citing the page the row points to.</summary>
+    private static TurnAnswer Curated(SearchResult result)
+    {
+        var hit = result.Hits[0];
+        var text = string.Join("\n", hit.Chunks.OrderBy(c => c.Ordinal).Select(c => c.Text).Distinct(StringComparer.Ordinal));
+        Citation citation = new()
+        {
+            Index = 1, Title = hit.Title, Url = hit.Url, Section = "Häufige Fragen", DocumentId = hit.DocumentId,
+        };
+        var followUps = result.Hits.Skip(1).Where(h => h.Coverage >= 0.5).Select(h => h.Title).Distinct().Take(2).ToList();
+        return new TurnAnswer(text, AnswerTypes.Curated, result.Confidence, [citation], followUps);
     }
 
     /// <summary>Other sections of the best page and related pages, phrased as things to ask next.</summary>

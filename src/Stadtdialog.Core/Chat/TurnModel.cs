@@ -12,6 +12,9 @@ public static class AnswerTypes
     /// <summary>Extractive answer from the tenant's content, no language model.</summary>
     public const string Retrieval = "retrieval";
 
+    /// <summary>An editor's curated answer (FAQ table row), given verbatim.</summary>
+    public const string Curated = "faq";
+
     /// <summary>The assistant does not know and offers a human.</summary>
     public const string Fallback = "fallback";
 }

@@ -24,8 +24,11 @@ public sealed class TenantConfig
 
     public List<AssistantConfig> Assistants { get; set; } = [];
 
-    /// <summary>Folders with content to ingest, relative to the config file.</summary>
+    /// <summary>Folders with content to ingest, relative to the config file (shorthand for folder sources).</summary>
     public List<string> Content { get; set; } = [];
+
+    /// <summary>Knowledge sources of any type; file and folder locations are relative to the config file.</summary>
+    public List<SourceConfig> Sources { get; set; } = [];
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -79,6 +82,19 @@ public sealed class TenantConfig
             }
         }
 
+        foreach (var source in Sources)
+        {
+            if (string.IsNullOrWhiteSpace(source.Location))
+            {
+                errors.Add($"source '{source.Name}': location is required");
+            }
+
+            if (source.RefreshMinutes is < 1)
+            {
+                errors.Add($"source '{source.Name}': refreshMinutes must be positive");
+            }
+        }
+
         errors.AddRange(Assistants.GroupBy(a => a.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
             .Select(g => $"assistant id '{g.Key}' is used more than once"));
         errors.AddRange(Retrieval.SynonymSet.Invalid(Synonyms).Select(s => $"synonym rule '{s}' is not valid"));
@@ -101,4 +117,25 @@ public sealed class AssistantConfig
     public double MinConfidence { get; set; } = AnswerThresholds.DefaultMinConfidence;
 
     public int MaxCitations { get; set; } = 3;
+}
+
+/// <summary>A knowledge source in a tenant configuration file.</summary>
+public sealed class SourceConfig
+{
+    public string Name { get; set; } = "";
+
+    public KnowledgeSourceType Type { get; set; } = KnowledgeSourceType.Folder;
+
+    /// <summary>URL, or a folder/file path relative to the configuration file.</summary>
+    public string Location { get; set; } = "";
+
+    public SourceSettings Settings { get; set; } = new();
+
+    public int? RefreshMinutes { get; set; }
+
+    /// <summary>The location resolved against the configuration file's folder (URLs stay as they are).</summary>
+    public string ResolveLocation(string configFolder) =>
+        Uri.TryCreate(Location, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? Location
+            : Path.GetFullPath(Path.Combine(configFolder, Location));
 }

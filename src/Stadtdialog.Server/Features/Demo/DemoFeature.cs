@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using Markdig;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using Stadtdialog.Data;
 using Stadtdialog.Knowledge;
+using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Server.Features.Platform;
 using Stadtdialog.Tenancy;
@@ -63,12 +66,25 @@ internal sealed partial class DemoProvisioner(
             LogCreated(logger, config.Id);
         }
 
+        // Every source of the file is registered (settings refreshed from the file) and run once before the
+        // server reports ready; runs are recorded as jobs like any other.
+        var folder = Path.GetDirectoryName(file)!;
         var ingestor = scope.ServiceProvider.GetRequiredService<KnowledgeIngestor>();
-        foreach (var folder in config.Content)
+        var db = scope.ServiceProvider.GetRequiredService<StadtdialogDbContext>();
+        var jobs = scope.ServiceProvider.GetRequiredService<IngestionJobs>();
+        var runner = scope.ServiceProvider.GetRequiredService<IngestionJobRunner>();
+        var sources = config.Content.Select(c => new SourceConfig { Name = c, Location = c }).Concat(config.Sources);
+        foreach (var source in sources)
         {
-            var path = Path.Combine(Path.GetDirectoryName(file)!, folder);
-            var report = await ingestor.IngestFolderAsync(path, cancellationToken: cancellationToken);
-            LogIngested(logger, config.Id, folder, report.ToString());
+            var location = source.ResolveLocation(folder);
+            var registered = await ingestor.EnsureSourceAsync(source.Type, location, source.Name, cancellationToken);
+            var tracked = await db.KnowledgeSources.SingleAsync(s => s.Id == registered.Id, cancellationToken);
+            tracked.Settings = source.Settings;
+            tracked.RefreshInterval = source.RefreshMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null;
+            await db.SaveChangesAsync(cancellationToken);
+            var job = await jobs.QueueAsync(registered.Id, JobTrigger.Startup, dispatch: false, cancellationToken);
+            var finished = await runner.RunAsync(new QueuedJob(config.Id, job.Id), cancellationToken: cancellationToken);
+            LogIngested(logger, config.Id, source.Name, $"{finished?.Status} added={finished?.Added} updated={finished?.Updated} unchanged={finished?.Unchanged} failed={finished?.Failed} {finished?.Error}");
         }
     }
 
@@ -110,6 +126,8 @@ public static class DemoFeature
             });
         }
 
+        app.MapGet("/demo/files/{name}", (string name, IOptions<DemoOptions> options) => ServeFile(name, options.Value))
+            .ExcludeFromDescription();
         app.MapGet("/demo/{**page}", (string? page, IOptions<DemoOptions> options) => RenderPage(page, options.Value))
             .ExcludeFromDescription();
         return app;
@@ -173,6 +191,22 @@ public static class DemoFeature
             </html>
             """));
         return TypedResults.Content(builder.ToString(), "text/html; charset=utf-8");
+    }
+
+    /// <summary>The demo town hall's documents (PDF, DOCX …), linked from answers as /demo/files/name.pdf#page=N.</summary>
+    private static IResult ServeFile(string name, DemoOptions options)
+    {
+        var samples = options.ResolveSamplesPath();
+        if (!options.Enabled || name != Path.GetFileName(name) || name.StartsWith('.') || !Directory.Exists(samples))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var file = Directory.EnumerateDirectories(samples).Select(d => Path.Combine(d, "files", name)).FirstOrDefault(File.Exists);
+        var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+        return file is not null && types.TryGetContentType(name, out var contentType) && !name.EndsWith(".json", StringComparison.Ordinal)
+            ? TypedResults.PhysicalFile(file, contentType, enableRangeProcessing: true)
+            : TypedResults.NotFound();
     }
 
     private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
