@@ -9,21 +9,6 @@ public static class PdfDocumentReader
     public static ExtractedDocument Read(byte[] bytes, string url, ReaderLimits limits) => throw new DocumentReadException("PDF: not implemented yet");
 }
 
-public static class DocxDocumentReader
-{
-    public static ExtractedDocument Read(byte[] bytes, string url, ReaderLimits limits) => throw new DocumentReadException("DOCX: not implemented yet");
-}
-
-public static class XlsxDocumentReader
-{
-    public static IReadOnlyList<SheetTable> ReadSheets(byte[] bytes, ReaderLimits limits) => throw new DocumentReadException("XLSX: not implemented yet");
-}
-
-public static class SpreadsheetReader
-{
-    public static ExtractedDocument ToDocument(IReadOnlyList<SheetTable> sheets, string url, string title) => throw new DocumentReadException("tables: not implemented yet");
-}
-
 public static class CsvTable
 {
     public static IReadOnlyList<IReadOnlyList<string>> Read(string text) => throw new DocumentReadException("CSV: not implemented yet");
