@@ -21,6 +21,19 @@ public static class RepositoryPaths
 
     public static string Samples => Path.Combine(Root, "samples");
 
+    /// <summary>
+    /// The shared test data (<c>shared/data</c>, see its README): beside the clone (<c>../shared/data</c>), as CI checks
+    /// it out, or inside the repository root where a copy of the working tree carries it.
+    /// </summary>
+    public static string SharedData
+    {
+        get
+        {
+            var inside = Path.Combine(Root, "shared", "data");
+            return Directory.Exists(inside) ? inside : Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+        }
+    }
+
     public static string CommittedOpenApi => Path.Combine(Root, "docs", "api", "openapi.json");
 
     public static string DemoScreenshot => Path.Combine(Root, "docs", "images", "demo.png");
