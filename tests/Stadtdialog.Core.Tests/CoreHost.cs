@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,11 @@ public sealed class CoreHost : IAsyncDisposable
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Stadtdialog:Data:Directory"] = DataDirectory })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Stadtdialog:Data:Directory"] = DataDirectory,
+                ["Stadtdialog:Knowledge:Http:AllowPrivateNetworks"] = "true", // loopback test servers
+            })
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -77,6 +82,25 @@ public sealed class CoreHost : IAsyncDisposable
         InTenantAsync(tenantId, sp => sp.GetRequiredService<KnowledgeIngestor>().IngestFolderAsync(folder, progress, cancellationToken));
 
     public Task<IngestionReport> IngestAsync(CancellationToken cancellationToken) => IngestAsync("testtown", Content.Path, cancellationToken);
+
+    /// <summary>Registers a source of the tenant (once) and runs it, like a job does.</summary>
+    public Task<IngestionReport> RunSourceAsync(string tenantId, KnowledgeSourceType type, string location,
+        CancellationToken cancellationToken, Action<SourceSettings>? configure = null) =>
+        InTenantAsync(tenantId, async sp =>
+        {
+            var ingestor = sp.GetRequiredService<KnowledgeIngestor>();
+            var source = await ingestor.EnsureSourceAsync(type, location, cancellationToken: cancellationToken);
+            if (configure is not null)
+            {
+                var db = sp.GetRequiredService<StadtdialogDbContext>();
+                var tracked = await db.KnowledgeSources.SingleAsync(s => s.Id == source.Id, cancellationToken);
+                configure(tracked.Settings);
+                db.Entry(tracked).Reference(s => s.Settings).IsModified = true;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return await ingestor.RunAsync(source.Id, cancellationToken: cancellationToken);
+        });
 
     public SearchResult Search(string tenantId, string question)
     {

@@ -134,15 +134,27 @@ public sealed class ExtractiveAnswerer(GermanTextAnalysis analysis) : IDisposabl
     /// <summary>An editor's curated answer (FAQ row) is given verbatim, citing the page the row points to.</summary>
     private static TurnAnswer Curated(SearchResult result)
     {
-        var hit = result.Hits[0];
+        // FAQ questions that cover the content words equally are told apart by the small words search ignores
+        // ("Kann jemand anderes meinen Ausweis abholen?" vs. "Brauche ich für die Abholung … einen Termin?").
+        var asked = Words(result.Question);
+        var hit = result.Hits
+            .Where(h => h.Kind == DocumentKind.Faq && h.Coverage >= result.Hits[0].Coverage - 1e-9)
+            .OrderByDescending(h => Overlap(asked, Words(h.Title)))
+            .First();
         var text = string.Join("\n", hit.Chunks.OrderBy(c => c.Ordinal).Select(c => c.Text).Distinct(StringComparer.Ordinal));
         Citation citation = new()
         {
             Index = 1, Title = hit.Title, Url = hit.Url, Section = "Häufige Fragen", DocumentId = hit.DocumentId,
         };
-        var followUps = result.Hits.Skip(1).Where(h => h.Coverage >= 0.5).Select(h => h.Title).Distinct().Take(2).ToList();
+        var followUps = result.Hits.Where(h => h != hit && h.Coverage >= 0.5).Select(h => h.Title).Distinct().Take(2).ToList();
         return new TurnAnswer(text, AnswerTypes.Curated, result.Confidence, [citation], followUps);
     }
+
+    private static HashSet<string> Words(string text) =>
+        [.. text.ToLowerInvariant().Split((char[])[' ', ',', '.', '?', '!', ';', ':', '(', ')', '"', '-'], StringSplitOptions.RemoveEmptyEntries)];
+
+    private static double Overlap(HashSet<string> a, HashSet<string> b) =>
+        a.Count == 0 || b.Count == 0 ? 0 : (double)a.Intersect(b).Count() / a.Union(b).Count();
 
     /// <summary>Other sections of the best page and related pages, phrased as things to ask next.</summary>
     private static List<string> FollowUps(SearchResult result, List<Unit> used)

@@ -22,6 +22,9 @@ public sealed record SearchHit(
 
 public sealed record SearchResult(QueryPlan Plan, IReadOnlyList<SearchHit> Hits)
 {
+    /// <summary>The question as asked (for tie-breaks that need its small words, e.g. between FAQ questions).</summary>
+    public string Question { get; init; } = "";
+
     /// <summary>How well the best document covers the question (0..1).</summary>
     public double Confidence => Hits.Count == 0 ? 0 : Hits[0].Coverage;
 }
@@ -122,7 +125,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
                 hits[0] = hits[0] with { Chunks = [.. hits[0].Chunks, lead] };
             }
 
-            return new SearchResult(plan, hits);
+            return new SearchResult(plan, hits) { Question = question };
         });
     }
 
