@@ -101,7 +101,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
                 .Select(d => (d.DocId, d.Chunks, Coverage: plan.Coverage(TenantSearchIndex.DocumentTerms(searcher, d.DocId)),
                     TenantSearchIndex.StoredChunk(searcher, d.Chunks[0].Doc).Kind))
                 .OrderByDescending(d => (d.Chunks[0].Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * d.Coverage))
-                    * (d.Kind == DocumentKind.Faq ? CuratedBoost : 1.0))
+                    * (d.Kind == DocumentKind.Faq ? CuratedWeight(plan, TenantSearchIndex.StoredChunk(searcher, d.Chunks[0].Doc).Title) : 1.0))
                 .Take(maxDocuments)
                 .ToList();
 
@@ -127,6 +127,31 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
 
             return new SearchResult(plan, hits) { Question = question };
         });
+    }
+
+    /// <summary>
+    /// A curated FAQ answer is preferred only when its question is the one asked: the FAQ question's content words
+    /// must be in the user's question too ("Personalausweis gestohlen" is not "neuen Personalausweis beantragen").
+    /// Fully matching FAQ questions get <see cref="CuratedBoost"/>; partly matching ones are demoted.
+    /// </summary>
+    private double CuratedWeight(QueryPlan plan, string faqQuestion)
+    {
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in plan.Words.Concat(plan.Expansions.SelectMany(e => e.Words)))
+        {
+            asked.Add(word.Primary);
+            asked.UnionWith(word.Parts);
+        }
+
+        var faqWords = analysis.AnalyzeQuery(faqQuestion);
+        if (faqWords.Count == 0)
+        {
+            return 1.0;
+        }
+
+        var matched = faqWords.Count(w => asked.Contains(w.Primary) || (w.Parts.Count > 0 && w.Parts.All(asked.Contains)));
+        var reverse = (double)matched / faqWords.Count;
+        return (CuratedBoost - 0.7) + (0.7 * reverse);
     }
 
     private static readonly (string Field, float Boost)[] FieldBoosts =

@@ -43,6 +43,27 @@ public static class HttpAssertions
         return problem;
     }
 
+    /// <summary>Reads the JSON body in the client's wire format; fails with the body when it does not parse or is null.</summary>
+    public static async Task<T> ReadJsonAsync<T>(this HttpResponseMessage response)
+        where T : class
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (JsonSerializer.Deserialize<T>(body, Wire.Json) is { } value)
+            {
+                return value;
+            }
+        }
+        catch (JsonException ex)
+        {
+            Assert.Fail($"The body is not a {typeof(T).Name}: {ex.Message}{Environment.NewLine}Body: {body}");
+        }
+
+        Assert.Fail($"The body is not a {typeof(T).Name}.{Environment.NewLine}Body: {(body.Length == 0 ? "(empty)" : body)}");
+        return null!;
+    }
+
     public static async Task<string> DescribeAsync(HttpResponseMessage response, string expectation)
     {
         var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

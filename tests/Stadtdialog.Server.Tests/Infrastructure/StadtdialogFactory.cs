@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -26,6 +28,11 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
     public const string DemoTenant = "musterstadt";
     public const string DemoAssistant = "buergerservice";
 
+    /// <summary>The operator API key this server accepts (<c>Stadtdialog:Admin:ApiKeys:0</c>), 32 characters.</summary>
+    public const string AdminKey = "stadtdialog-test-admin-key-00001";
+
+    private string? _allowedFolder;
+
     /// <summary>Folder with this server's SQLite database and search indexes.</summary>
     public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "stadtdialog-tests", Guid.NewGuid().ToString("N"));
 
@@ -40,6 +47,24 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
     /// <summary>Replaces or adds services after the application's own registrations (e.g. a failing turn handler).</summary>
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
+    /// <summary>Further configuration values (e.g. <c>Stadtdialog:Knowledge:Limits:MaxTextBytes</c>); they win over the defaults here.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// The server folder editors may register folder and file sources in (<c>Stadtdialog:Knowledge:AllowedFolders:0</c>);
+    /// created on first use, beside <see cref="DataDirectory"/>, and deleted with it unless <see cref="KeepData"/>.
+    /// </summary>
+    public string AllowedFolder
+    {
+        get
+        {
+            var folder = _allowedFolder ??= DataDirectory + "-sources";
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+        init => _allowedFolder = value;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = new Dictionary<string, string?>
@@ -47,7 +72,15 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
             ["Stadtdialog:Data:Directory"] = DataDirectory,
             ["Stadtdialog:Demo:Enabled"] = DemoEnabled ? "true" : "false",
             ["Stadtdialog:Chat:MessagesPerMinutePerClient"] = MessagesPerMinutePerClient.ToString(CultureInfo.InvariantCulture),
+            ["Stadtdialog:Admin:ApiKeys:0"] = AdminKey,
+            ["Stadtdialog:Knowledge:AllowedFolders:0"] = AllowedFolder,
+            ["Stadtdialog:Knowledge:Http:AllowPrivateNetworks"] = "true", // loopback test servers
+            ["Stadtdialog:Knowledge:SchedulerIntervalSeconds"] = "1",
         };
+        foreach (var (key, value) in Settings)
+        {
+            settings[key] = value;
+        }
 
         builder.UseEnvironment(Environments.Development);
         foreach (var (key, value) in settings)
@@ -77,6 +110,85 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         Assert.True(report.Failed == 0 && report.Chunks > 0,
             $"Ingesting {contentFolder} for {id} did not go cleanly: {report} {string.Join("; ", report.Errors)}");
         return report;
+    }
+
+    /// <summary>Creates a municipality with the default citizens' assistant and no knowledge yet.</summary>
+    public async Task CreateEmptyTenantAsync(string id, string name, ContactInfo contact)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<TenantProvisioning>().ApplyAsync(
+            new TenantConfig { Id = id, Name = name, Contact = contact }, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A client of the administration API: it sends the operator key as bearer token.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        return client;
+    }
+
+    /// <summary>Creates a knowledge source (expects 201 Created with a Location header); returns the created source.</summary>
+    public async Task<WireSource> CreateSourceAsync(string tenant, object request)
+    {
+        using var client = CreateAdminClient();
+        using var response = await client.PostAsJsonAsync($"/api/tenants/{tenant}/sources", request, TestContext.Current.CancellationToken);
+        await response.ShouldHaveStatusAsync(HttpStatusCode.Created);
+        var source = await response.ReadJsonAsync<WireSource>();
+        Assert.True(response.Headers.Location?.OriginalString == $"/api/tenants/{tenant}/sources/{source.Id}",
+            $"Unexpected Location header '{response.Headers.Location}' for source {source.Id}.");
+        return source;
+    }
+
+    /// <summary>
+    /// Polls <c>GET /jobs/{id}</c> until the job has finished (succeeded, failed or cancelled) and returns it; fails with
+    /// the last response body when it has not finished within <paramref name="timeout"/> (default 60 s).
+    /// </summary>
+    public async Task<WireJob> WaitForJobAsync(string tenant, Guid jobId, TimeSpan? timeout = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        using var client = CreateAdminClient();
+        var clock = Stopwatch.StartNew();
+        var last = "(no response)";
+        while (true)
+        {
+            using (var response = await client.GetAsync($"/api/tenants/{tenant}/jobs/{jobId}", ct))
+            {
+                await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+                last = await response.Content.ReadAsStringAsync(ct);
+                var job = await response.ReadJsonAsync<WireJob>();
+                if (job.IsFinished)
+                {
+                    return job;
+                }
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail($"Job {jobId} of {tenant} did not finish within {limit.TotalSeconds:0} s. Last response: {last}");
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>
+    /// Uploads files into an upload source as <c>multipart/form-data</c> (field <c>files</c>); returns the raw response
+    /// (the caller asserts the status).
+    /// </summary>
+    public async Task<HttpResponseMessage> UploadAsync(string tenant, Guid sourceId, params (string Name, byte[] Content)[] files)
+    {
+        using var client = CreateAdminClient();
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "files", name);
+        }
+
+        return await client.PostAsync($"/api/tenants/{tenant}/sources/{sourceId}/files", form, TestContext.Current.CancellationToken);
     }
 
     /// <summary>Starts a conversation; returns its id.</summary>
@@ -137,11 +249,25 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
+        if (!KeepData)
+        {
+            DeleteQuietly(DataDirectory);
+            if (_allowedFolder is not null)
+            {
+                DeleteQuietly(_allowedFolder);
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
         try
         {
-            if (!KeepData && Directory.Exists(DataDirectory))
+            if (Directory.Exists(folder))
             {
-                Directory.Delete(DataDirectory, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
         }
         catch (IOException)
@@ -151,7 +277,5 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         catch (UnauthorizedAccessException)
         {
         }
-
-        GC.SuppressFinalize(this);
     }
 }

@@ -39,3 +39,38 @@ public sealed record StreamedAnswer(IReadOnlyList<SseEvent> Events, string Raw)
 }
 
 public sealed record WireDelta(string Text);
+
+public sealed record WireDocumentCounts(int Indexed, int Failed, int NoText);
+
+public sealed record WireJobError(string Key, string Message);
+
+/// <summary>One run of a knowledge source (<c>GET /jobs/{id}</c>); enums are camelCase strings on the wire.</summary>
+public sealed record WireJob(
+    Guid Id, Guid SourceId, string Trigger, string Status, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt, int? Total, int Seen, int Added, int Updated, int Unchanged, int Removed, int Failed,
+    int Skipped, int Chunks, string? Current, string? Error, IReadOnlyList<WireJobError> Errors)
+{
+    public bool IsFinished => Status is "succeeded" or "failed" or "cancelled";
+
+    public bool IsActive => Status is "queued" or "running";
+
+    /// <summary>The job as JSON, for assertion messages.</summary>
+    public override string ToString() => JsonSerializer.Serialize(this, Wire.Json);
+}
+
+public sealed record WireSource(
+    Guid Id, string Name, string Type, string Location, int? RefreshMinutes, bool Enabled, DateTimeOffset? NextRunAt,
+    DateTimeOffset? LastRunAt, string? LastRunSummary, WireDocumentCounts Documents, WireJob? LastJob)
+{
+    public override string ToString() => JsonSerializer.Serialize(this, Wire.Json);
+}
+
+public sealed record WireDocument(
+    Guid Id, string Key, string Url, string Title, string Kind, string Status, string? Error, DateTimeOffset? LastModified,
+    DateTimeOffset IngestedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>A page of <c>GET /sources/{id}/documents</c>.</summary>
+public sealed record WireDocumentPage(int Total, IReadOnlyList<WireDocument> Items)
+{
+    public override string ToString() => JsonSerializer.Serialize(this, Wire.Json);
+}

@@ -15,9 +15,29 @@ namespace Stadtdialog.Knowledge.Jobs;
 public sealed record QueuedJob(string TenantId, Guid JobId);
 
 /// <summary>The in-process queue between those who request a run (API, scheduler, uploads) and the workers.</summary>
-public sealed class IngestionQueue
+public sealed class IngestionQueue : IDisposable
 {
     private readonly Channel<QueuedJob> _channel = Channel.CreateUnbounded<QueuedJob>();
+    private readonly SemaphoreSlim _requests = new(1, 1);
+
+    /// <summary>
+    /// Runs one request for a job alone: "is a run of this source pending? if not, add one" must not interleave with
+    /// another request, or two concurrent "run now" both add a run.
+    /// </summary>
+    public async Task<T> OneAtATimeAsync<T>(Func<Task<T>> request, CancellationToken cancellationToken = default)
+    {
+        await _requests.WaitAsync(cancellationToken);
+        try
+        {
+            return await request();
+        }
+        finally
+        {
+            _requests.Release();
+        }
+    }
+
+    public void Dispose() => _requests.Dispose();
 
     public ValueTask EnqueueAsync(QueuedJob job, CancellationToken cancellationToken = default) =>
         _channel.Writer.WriteAsync(job, cancellationToken);
@@ -39,19 +59,24 @@ public sealed class IngestionJobs(StadtdialogDbContext db, TenantContext tenant,
             throw new NotFoundException($"The knowledge source {sourceId} does not exist.");
         }
 
-        var active = await db.IngestionJobs
-            .Where(j => j.SourceId == sourceId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
-            .OrderByDescending(j => j.QueuedAt).FirstOrDefaultAsync(cancellationToken);
-        if (active is not null)
+        var (job, added) = await queue.OneAtATimeAsync(async () =>
         {
-            return active;
-        }
+            var active = await db.IngestionJobs
+                .Where(j => j.SourceId == sourceId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+                .OrderByDescending(j => j.QueuedAt).FirstOrDefaultAsync(cancellationToken);
+            if (active is not null)
+            {
+                return (active, false);
+            }
 
-        var now = time.GetUtcNow();
-        var job = new IngestionJob { Id = Guid.CreateVersion7(now), SourceId = sourceId, Trigger = trigger, Status = JobStatus.Queued, QueuedAt = now };
-        db.IngestionJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        if (dispatch)
+            var now = time.GetUtcNow();
+            var queued = new IngestionJob { Id = Guid.CreateVersion7(now), SourceId = sourceId, Trigger = trigger, Status = JobStatus.Queued, QueuedAt = now };
+            db.IngestionJobs.Add(queued);
+            await db.SaveChangesAsync(cancellationToken);
+            return (queued, true);
+        }, cancellationToken);
+
+        if (added && dispatch)
         {
             await queue.EnqueueAsync(new QueuedJob(tenant.RequireTenantId(), job.Id), cancellationToken);
         }
@@ -117,8 +142,10 @@ public sealed partial class IngestionJobRunner(IServiceScopeFactory scopes, Time
             job.Status = JobStatus.Cancelled;
             job.Error = "The run was cancelled (server shutdown or request); what was committed before stays.";
         }
-        catch (Exception ex) when (ex is NotFoundException or DbUpdateException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever else went wrong (a database or file system error, a connector bug, a timeout): the job must
+            // end, or it stays "running" and every later refresh of the source returns it instead of running.
             LogJobFailed(logger, ex, queued.TenantId, job.SourceId);
             job.Status = JobStatus.Failed;
             job.Error = $"The run failed: {ex.Message}";
@@ -129,7 +156,10 @@ public sealed partial class IngestionJobRunner(IServiceScopeFactory scopes, Time
             await writer;
         }
 
-        var final = report is not null ? new IngestionProgress(job.Total, report.Seen, null, report) : Volatile.Read(ref latest);
+        // The total comes from the connector's progress: a run shorter than the progress interval never wrote it.
+        var final = report is not null
+            ? new IngestionProgress(Volatile.Read(ref latest)?.Total ?? job.Total, report.Seen, null, report)
+            : Volatile.Read(ref latest);
         if (final is not null)
         {
             Apply(job, final);

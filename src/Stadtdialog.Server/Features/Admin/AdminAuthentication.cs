@@ -3,7 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Stadtdialog.Server.Features.Admin;
 
@@ -37,8 +40,39 @@ public static class AdminPolicies
         builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(Scheme, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Editor, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(PlatformAdminRole));
+        builder.Services.Configure<OpenApiOptions>("v1", options => options.AddAdminSecurity());
         return builder;
     }
+}
+
+/// <summary>Declares the operator key in the OpenAPI document: a bearer scheme that every editor endpoint requires.</summary>
+internal static class AdminOpenApi
+{
+    public const string SchemeName = "bearer";
+
+    public static OpenApiOptions AddAdminSecurity(this OpenApiOptions options) => options
+        .AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An operator API key (Stadtdialog:Admin:ApiKeys) as bearer token: Authorization: Bearer <key>.",
+            };
+            return Task.CompletedTask;
+        })
+        .AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminPolicies.Editor))
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });
+            }
+
+            return Task.CompletedTask;
+        });
 }
 
 /// <summary>Accepts a configured operator key as bearer token (compared in constant time).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -17,9 +18,9 @@ namespace Stadtdialog.Server.Features.Knowledge;
 public sealed record SourceRequest(
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
     KnowledgeSourceType Type,
-    [property: StringLength(2000)] string? Location,
-    SourceSettings? Settings,
-    [property: Range(5, 525_600)] int? RefreshMinutes,
+    [property: StringLength(2000)] string? Location = null,
+    SourceSettings? Settings = null,
+    [property: Range(5, 525_600)] int? RefreshMinutes = null,
     bool Enabled = true,
     bool RunNow = true);
 
@@ -264,13 +265,30 @@ public static class KnowledgeEndpoints
         return TypedResults.Accepted($"/api/tenants/{http.GetRouteValue("tenant")}/jobs/{job.Id}", JobResponse.From(job));
     }
 
-    private static async Task<Ok<DocumentPage>> DocumentsAsync(
-        Guid id, StadtdialogDbContext db, DocumentStatus? status, int? skip, int? take, CancellationToken ct)
+    private static async Task<Results<Ok<DocumentPage>, NotFound, ValidationProblem>> DocumentsAsync(
+        Guid id, StadtdialogDbContext db,
+        [Description("Only documents with this status: indexed, failed or noText (as in the responses; case-insensitive).")] string? status,
+        int? skip, int? take, CancellationToken ct)
     {
+        // The query filter hides other tenants' sources: their documents are as unknown as the source itself.
+        if (!await db.KnowledgeSources.AnyAsync(s => s.Id == id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
         var query = db.Documents.AsNoTracking().Where(d => d.SourceId == id);
         if (status is not null)
         {
-            query = query.Where(d => d.Status == status);
+            // Bound by hand: the responses write the status in camelCase, the default enum binding wants PascalCase.
+            if (!Enum.TryParse<DocumentStatus>(status, ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["status"] = ["Use indexed, failed or noText."],
+                });
+            }
+
+            query = query.Where(d => d.Status == wanted);
         }
 
         var total = await query.CountAsync(ct);
@@ -280,8 +298,11 @@ public static class KnowledgeEndpoints
         return TypedResults.Ok(new DocumentPage(total, items));
     }
 
-    private static async Task<Ok<List<JobResponse>>> JobsAsync(Guid id, IngestionJobs jobs, CancellationToken ct) =>
-        TypedResults.Ok((await jobs.ListAsync(id, 20, ct)).Select(JobResponse.From).ToList());
+    private static async Task<Results<Ok<List<JobResponse>>, NotFound>> JobsAsync(
+        Guid id, StadtdialogDbContext db, IngestionJobs jobs, CancellationToken ct) =>
+        await db.KnowledgeSources.AnyAsync(s => s.Id == id, ct)
+            ? TypedResults.Ok((await jobs.ListAsync(id, 20, ct)).Select(JobResponse.From).ToList())
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<JobResponse>, NotFound>> JobAsync(Guid jobId, IngestionJobs jobs, CancellationToken ct) =>
         await jobs.FindAsync(jobId, ct) is { } job ? TypedResults.Ok(JobResponse.From(job)) : TypedResults.NotFound();
