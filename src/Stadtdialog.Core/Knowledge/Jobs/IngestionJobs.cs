@@ -19,6 +19,31 @@ public sealed class IngestionQueue : IDisposable
 {
     private readonly Channel<QueuedJob> _channel = Channel.CreateUnbounded<QueuedJob>();
     private readonly SemaphoreSlim _requests = new(1, 1);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _tenants = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Holds the municipality's ingestion lock until disposed: runs and deletions of one municipality never overlap
+    /// (they share one index writer, and a commit would publish the other's unfinished batch).
+    /// </summary>
+    public async Task<IDisposable> LockTenantAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        var gate = _tenants.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(gate);
+    }
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
 
     /// <summary>
     /// Runs one request for a job alone: "is a run of this source pending? if not, add one" must not interleave with
@@ -37,7 +62,14 @@ public sealed class IngestionQueue : IDisposable
         }
     }
 
-    public void Dispose() => _requests.Dispose();
+    public void Dispose()
+    {
+        _requests.Dispose();
+        foreach (var gate in _tenants.Values)
+        {
+            gate.Dispose();
+        }
+    }
 
     public ValueTask EnqueueAsync(QueuedJob job, CancellationToken cancellationToken = default) =>
         _channel.Writer.WriteAsync(job, cancellationToken);
@@ -96,12 +128,14 @@ public sealed class IngestionJobs(StadtdialogDbContext db, TenantContext tenant,
 /// Runs one queued job: marks it running, runs the source, writes progress about once a second (from its own
 /// database context, so the ingestion's batches are not held up), and records the outcome and the next refresh.
 /// </summary>
-public sealed partial class IngestionJobRunner(IServiceScopeFactory scopes, TimeProvider time, ILogger<IngestionJobRunner> logger)
+public sealed partial class IngestionJobRunner(
+    IServiceScopeFactory scopes, IngestionQueue queue, TimeProvider time, ILogger<IngestionJobRunner> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
     public async Task<IngestionJob?> RunAsync(QueuedJob queued, IProgress<IngestionProgress>? observer = null, CancellationToken cancellationToken = default)
     {
+        using var tenantLock = await queue.LockTenantAsync(queued.TenantId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(queued.TenantId);
         var db = scope.ServiceProvider.GetRequiredService<StadtdialogDbContext>();
@@ -248,8 +282,6 @@ public sealed partial class IngestionWorker(
     IngestionQueue queue, IngestionJobRunner runner, IServiceScopeFactory scopes, IOptions<KnowledgeOptions> options,
     TimeProvider time, ILogger<IngestionWorker> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantGates = new(StringComparer.Ordinal);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RecoverAsync(stoppingToken);
@@ -277,19 +309,14 @@ public sealed partial class IngestionWorker(
     {
         await foreach (var job in queue.ReadAllAsync(stoppingToken))
         {
-            var gate = _tenantGates.GetOrAdd(job.TenantId, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(stoppingToken);
             try
             {
+                // The runner takes the municipality's lock: one run per municipality at a time.
                 await runner.RunAsync(job, cancellationToken: stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogWorkerFailure(logger, ex, job.TenantId, job.JobId);
-            }
-            finally
-            {
-                gate.Release();
             }
         }
     }

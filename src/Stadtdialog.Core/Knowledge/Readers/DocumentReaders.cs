@@ -49,7 +49,11 @@ public static class DocumentReaders
     }
 
     public static string TooLarge(long bytes, long limit) =>
-        $"The file is {bytes / (double)ReaderLimits.MiB:0.0} MB; the limit for this type is {limit / (double)ReaderLimits.MiB:0.#} MB.";
+        $"The file is {Size(bytes, "0.0")}; the limit for this type is {Size(limit, "0.#")}.";
+
+    private static string Size(long bytes, string format) => bytes >= ReaderLimits.MiB
+        ? (bytes / (double)ReaderLimits.MiB).ToString(format, System.Globalization.CultureInfo.InvariantCulture) + " MB"
+        : (bytes / 1024.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " KB";
 
     private static string Text(RawDocument raw) => TextDecoding.Decode(raw.Content, raw.Charset);
 

@@ -192,11 +192,17 @@ public static class KnowledgeEndpoints
     }
 
     private static async Task<NoContent> DeleteAsync(
-        Guid id, KnowledgeIngestor ingestor, StadtdialogDbContext db, IOptions<DataOptions> data, CancellationToken ct)
+        Guid id, KnowledgeIngestor ingestor, StadtdialogDbContext db, IngestionQueue queue, IOptions<DataOptions> data, CancellationToken ct)
     {
         var source = await db.KnowledgeSources.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct)
             ?? throw new NotFoundException($"The knowledge source {id} does not exist.");
-        await ingestor.DeleteSourceAsync(id, ct);
+
+        // Waits for a run of the municipality to finish: a delete must not commit another run's unfinished batch.
+        using (await queue.LockTenantAsync(source.TenantId, ct))
+        {
+            await ingestor.DeleteSourceAsync(id, ct);
+        }
+
         if (source.Type == KnowledgeSourceType.Upload && Directory.Exists(FolderConnector.UploadFolder(data.Value, source)))
         {
             Directory.Delete(FolderConnector.UploadFolder(data.Value, source), recursive: true);
