@@ -12,7 +12,6 @@ using Stadtdialog.Knowledge;
 using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Tenancy;
 using UglyToad.PdfPig.Content;
-using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
 
 // Ingestion throughput and memory: crawl a synthetic municipal site on loopback (first run and a conditional
@@ -111,9 +110,11 @@ async Task RunAsync(string label)
 
 static byte[] BuildPdf(int pageCount)
 {
+    // Embedded TrueType fonts (Debian's fonts-liberation), as real administrative PDFs have them.
+    const string Fonts = "/usr/share/fonts/truetype/liberation";
     var builder = new PdfDocumentBuilder();
-    var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
-    var bold = builder.AddStandard14Font(Standard14Font.HelveticaBold);
+    var regular = builder.AddTrueTypeFont(File.ReadAllBytes(Path.Combine(Fonts, "LiberationSans-Regular.ttf")));
+    var bold = builder.AddTrueTypeFont(File.ReadAllBytes(Path.Combine(Fonts, "LiberationSans-Bold.ttf")));
     for (var p = 0; p < pageCount; p++)
     {
         var page = builder.AddPage(PageSize.A4);

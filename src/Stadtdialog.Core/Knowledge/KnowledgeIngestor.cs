@@ -250,6 +250,11 @@ public sealed partial class KnowledgeIngestor(
             foreach (var document in await Db.Documents.Where(d => d.SourceId == source.Id).ToListAsync(cancellationToken))
             {
                 Track(document);
+                if (document is { Kind: DocumentKind.Page, Status: DocumentStatus.Indexed })
+                {
+                    // Pages indexed before own their canonical URL: another address of the same page stays a duplicate.
+                    _pageUrls.TryAdd(document.Url, document.Key);
+                }
             }
 
             foreach (var (itemKey, documents) in _byItem)
