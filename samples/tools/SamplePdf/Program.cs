@@ -74,7 +74,7 @@ foreach (var pageJson in json.RootElement.GetProperty("pages").EnumerateArray())
         else if (block.TryGetProperty("table", out var table))
         {
             var header = table.GetProperty("header").EnumerateArray().Select(c => c.GetString()!).ToArray();
-            double[] columns = header.Length == 3 ? [Left, Left + 45, Right - 90] : [.. Enumerable.Range(0, header.Length).Select(i => Left + (i * (Right - Left) / header.Length))];
+            double[] columns = header.Length == 2 ? [Left, Left + 285] : [.. Enumerable.Range(0, header.Length).Select(i => Left + (i * (Right - Left) / header.Length))];
             Row(header, bold);
             foreach (var row in table.GetProperty("rows").EnumerateArray())
             {
@@ -87,10 +87,10 @@ foreach (var pageJson in json.RootElement.GetProperty("pages").EnumerateArray())
             {
                 for (var c = 0; c < cells.Length && c < columns.Length; c++)
                 {
-                    page.AddText(cells[c], 10, new PdfPoint(columns[c], y), font);
+                    page.AddText(cells[c], 8.5, new PdfPoint(columns[c], y), font);
                 }
 
-                y -= 15;
+                y -= 13;
             }
         }
 
