@@ -39,7 +39,17 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
     /// <summary>Curated answers (FAQ rows) beat passages extracted from pages that cover the question as well.</summary>
     private const double CuratedBoost = 1.3;
 
+    /// <summary>
+    /// Catalogue entries answer questions about data; for a service question ("Wo gibt es gelbe Säcke?") the page
+    /// about the service is the better answer, so datasets weigh less unless the question asks for data.
+    /// </summary>
+    private const double DatasetWeight = 0.5;
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    private readonly HashSet<string> _dataWords = [.. analysis.AnalyzeQuery(
+        "Daten Datensatz Datensätze Open-Data Opendata Statistik Statistiken Zahlen CSV GeoJSON Katalog Datenportal")
+        .Select(w => w.Primary)];
 
     private const float TitleBoost = 3.0f;
     private const float SectionBoost = 1.5f;
@@ -101,7 +111,7 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
                 .Select(d => (d.DocId, d.Chunks, Coverage: plan.Coverage(TenantSearchIndex.DocumentTerms(searcher, d.DocId)),
                     TenantSearchIndex.StoredChunk(searcher, d.Chunks[0].Doc).Kind))
                 .OrderByDescending(d => (d.Chunks[0].Score / maxScore) * (CoverageFloor + ((1 - CoverageFloor) * d.Coverage))
-                    * (d.Kind == DocumentKind.Faq ? CuratedWeight(plan, TenantSearchIndex.StoredChunk(searcher, d.Chunks[0].Doc).Title) : 1.0))
+                    * KindWeight(plan, d.Kind, searcher, d.Chunks[0].Doc))
                 .Take(maxDocuments)
                 .ToList();
 
@@ -128,6 +138,13 @@ public sealed class KnowledgeSearch(GermanTextAnalysis analysis, TimeProvider? t
             return new SearchResult(plan, hits) { Question = question };
         });
     }
+
+    private double KindWeight(QueryPlan plan, DocumentKind kind, IndexSearcher searcher, int doc) => kind switch
+    {
+        DocumentKind.Faq => CuratedWeight(plan, TenantSearchIndex.StoredChunk(searcher, doc).Title),
+        DocumentKind.Dataset when !plan.Words.Any(w => _dataWords.Contains(w.Primary) || w.Parts.Any(_dataWords.Contains)) => DatasetWeight,
+        _ => 1.0,
+    };
 
     /// <summary>
     /// A curated FAQ answer is preferred only when its question is the one asked: the FAQ question's content words

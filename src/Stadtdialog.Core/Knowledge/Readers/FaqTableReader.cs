@@ -61,7 +61,7 @@ public static partial class FaqTableReader
 
             var rowUrl = Cell(row, link).Trim();
             documents.Add(new ExtractedDocument(
-                IsHttpUrl(rowUrl) ? rowUrl : $"{url}#faq-{subKey}", title, null, "de", null, blocks)
+                IsHttpUrl(rowUrl) || IsSiteRelative(rowUrl) ? rowUrl : $"{url}#faq-{subKey}", title, null, "de", null, blocks)
             {
                 SubKey = subKey,
                 Kind = DocumentKind.Faq,
@@ -83,6 +83,10 @@ public static partial class FaqTableReader
         var normalized = TextNormalizer.Clean(question).ToLowerInvariant();
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..12];
     }
+
+    /// <summary>A link within the municipality's own site (<c>/buergerservice/personalausweis</c>).</summary>
+    internal static bool IsSiteRelative(string value) =>
+        value.Length > 1 && value[0] == '/' && value[1] != '/' && Uri.TryCreate(value, UriKind.Relative, out _);
 
     internal static bool IsHttpUrl([NotNullWhen(true)] string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

@@ -78,7 +78,8 @@ public sealed class FolderConnector(IOptions<DataOptions> data) : IKnowledgeConn
         }
     }
 
-    private static string PublicUrl(string? baseUrl, string key) =>
+    /// <summary>The address answers cite for a file: below the source's public base URL, else the relative path.</summary>
+    public static string PublicUrl(string? baseUrl, string key) =>
         string.IsNullOrWhiteSpace(baseUrl) ? key
             : baseUrl.TrimEnd('/') + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 }
@@ -161,9 +162,11 @@ public sealed class FeedConnector(HttpFetcher fetcher) : IKnowledgeConnector
         var format = FormatOf(run.Source.Type, full, null);
         var info = new FileInfo(full);
         var limit = run.Limits.MaxBytesFor(format);
+        // Answers cite the file's public address, never a path on the server.
+        var url = FolderConnector.PublicUrl(run.Source.Settings.PublicBaseUrl, Path.GetFileName(full));
         return info.Length > limit
-            ? new FailedItem(full, full, DocumentReaders.TooLarge(info.Length, limit))
-            : new FetchedItem(new RawDocument(full, full, format, await File.ReadAllBytesAsync(full, cancellationToken),
+            ? new FailedItem(full, url, DocumentReaders.TooLarge(info.Length, limit))
+            : new FetchedItem(new RawDocument(full, url, format, await File.ReadAllBytesAsync(full, cancellationToken),
                 LastModified: info.LastWriteTimeUtc));
     }
 

@@ -202,9 +202,14 @@ public static class DemoFeature
             return TypedResults.NotFound();
         }
 
-        var file = Directory.EnumerateDirectories(samples).Select(d => Path.Combine(d, "files", name)).FirstOrDefault(File.Exists);
+        // The town hall's documents and the feeds the demo's sources read (FAQ table, calendar, catalogue).
+        string[] folders = ["files", "faq", "veranstaltungen", "opendata"];
+        var file = Directory.EnumerateDirectories(samples)
+            .SelectMany(d => folders.Select(f => Path.Combine(d, f, name)))
+            .FirstOrDefault(File.Exists);
         var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
-        return file is not null && types.TryGetContentType(name, out var contentType) && !name.EndsWith(".json", StringComparison.Ordinal)
+        types.Mappings[".jsonld"] = "application/ld+json";
+        return file is not null && types.TryGetContentType(name, out var contentType)
             ? TypedResults.PhysicalFile(file, contentType, enableRangeProcessing: true)
             : TypedResults.NotFound();
     }
