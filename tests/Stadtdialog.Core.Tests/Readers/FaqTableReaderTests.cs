@@ -116,7 +116,7 @@ public sealed class FaqTableReaderTests
         var documents = FaqTableReader.Read(
             [
                 ["Frage", "Antwort", "Link"],
-                ["Wo ist das Fundbüro?", "Im Rathaus.", "/fundbuero"],
+                ["Wo ist das Fundbüro?", "Im Rathaus.", "fundbuero"],
                 ["Was kostet ein Führungszeugnis?", "13 Euro.", "ftp://files.example/x"],
                 ["Wie melde ich ein Schlagloch?", "Über den Mängelmelder.", "http://www.musterstadt.example/maengel"],
             ],
@@ -125,6 +125,19 @@ public sealed class FaqTableReaderTests
         Assert.Equal($"{TableUrl}#faq-{documents[0].SubKey}", documents[0].Url);
         Assert.Equal($"{TableUrl}#faq-{documents[1].SubKey}", documents[1].Url);
         Assert.Equal("http://www.musterstadt.example/maengel", documents[2].Url);
+    }
+
+    [Fact]
+    public void A_site_relative_row_url_is_kept()
+    {
+        var document = Assert.Single(FaqTableReader.Read(
+            [
+                ["Frage", "Antwort", "Link"],
+                ["Wo ist das Fundbüro?", "Im Rathaus.", "/buergerservice/fundbuero"],
+            ],
+            TableUrl));
+
+        Assert.Equal("/buergerservice/fundbuero", document.Url);
     }
 
     [Fact]
