@@ -537,6 +537,12 @@ public sealed partial class KnowledgeIngestor(
             index.Commit(stamp);
             _staleChunks.Clear();
             PendingItems = 0;
+
+            // Written passages are not needed again in this run: memory stays flat however large the source.
+            foreach (var entry in Db.ChangeTracker.Entries<Chunk>().ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
         }
 
         public IngestionReport Report() => new(source.Id, _processed, _added, _updated, _unchanged, _removed, _failed, _skipped,
