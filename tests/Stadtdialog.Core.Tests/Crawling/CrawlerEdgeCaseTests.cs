@@ -1,6 +1,7 @@
 using System.Text;
 using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Knowledge.Sources;
+using Stadtdialog.Tests;
 using Xunit;
 
 namespace Stadtdialog.Core.Tests.Crawling;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Knowledge.Sources;
+using Stadtdialog.Tests;
 using Xunit;
 
 namespace Stadtdialog.Core.Tests.Crawling;

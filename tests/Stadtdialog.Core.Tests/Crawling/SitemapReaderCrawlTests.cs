@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stadtdialog.Knowledge.Sources;
+using Stadtdialog.Tests;
 using Xunit;
 
 namespace Stadtdialog.Core.Tests.Crawling;

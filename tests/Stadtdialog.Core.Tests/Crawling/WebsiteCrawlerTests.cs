@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Stadtdialog.Knowledge.Readers;
 using Stadtdialog.Knowledge.Sources;
+using Stadtdialog.Tests;
 using Xunit;
 
 namespace Stadtdialog.Core.Tests.Crawling;

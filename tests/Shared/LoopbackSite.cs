@@ -11,9 +11,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Stadtdialog.Tests;
 
-namespace Stadtdialog.Core.Tests;
+namespace Stadtdialog.Tests;
 
 /// <summary>One request the <see cref="LoopbackSite"/> answered.</summary>
 public sealed record LoopbackRequest(
