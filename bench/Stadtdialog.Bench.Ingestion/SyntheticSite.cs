@@ -13,7 +13,7 @@ namespace Stadtdialog.Bench.Ingestion;
 
 /// <summary>
 /// A municipal CMS on loopback with <c>pageCount</c> generated pages (cookie banner, navigation, article with
-/// headings, paragraphs, a fee table and a list, sidebar, footer; ~9 KB each), a sitemap and robots.txt, ETags and
+/// headings, paragraphs, a fee table and a list, sidebar, footer; ~2.5 KB each), a sitemap and robots.txt, ETags and
 /// 304 answers like a real server.
 /// </summary>
 internal sealed class SyntheticSite : IAsyncDisposable
@@ -36,6 +36,9 @@ internal sealed class SyntheticSite : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     public int PageCount => _pages.Count;
+
+    /// <summary>Bytes of generated HTML this in-process server holds (part of the bench process's heap).</summary>
+    public long ContentBytes => _pages.Values.Sum(p => (long)p.Body.Length);
 
     public static async Task<SyntheticSite> StartAsync(int pageCount)
     {

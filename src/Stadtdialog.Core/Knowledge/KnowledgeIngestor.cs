@@ -229,6 +229,7 @@ public sealed partial class KnowledgeIngestor(
         private readonly HashSet<string> _seenItems = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _pageUrls = new(StringComparer.Ordinal);
         private readonly List<Guid> _staleChunks = [];
+        private readonly List<string> _touchedItems = [];
         private readonly List<DocumentError> _errors = [];
         private int _processed, _added, _updated, _unchanged, _removed, _failed, _skipped, _chunks;
 
@@ -272,6 +273,7 @@ public sealed partial class KnowledgeIngestor(
         {
             _processed++;
             PendingItems++;
+            _touchedItems.Add(item.Key);
             ReportProgress(item.Key);
             switch (item)
             {
@@ -538,11 +540,26 @@ public sealed partial class KnowledgeIngestor(
             _staleChunks.Clear();
             PendingItems = 0;
 
-            // Written passages are not needed again in this run: memory stays flat however large the source.
+            // What is written is not needed again in this run (each item comes once; only unseen documents are looked
+            // at again, to remove them): memory stays flat however large the source.
             foreach (var entry in Db.ChangeTracker.Entries<Chunk>().ToList())
             {
                 entry.State = EntityState.Detached;
             }
+
+            foreach (var itemKey in _touchedItems.Where(_seenItems.Contains))
+            {
+                if (_byItem.Remove(itemKey, out var documents))
+                {
+                    foreach (var document in documents)
+                    {
+                        _byKey.Remove(document.Key);
+                        Db.Entry(document).State = EntityState.Detached;
+                    }
+                }
+            }
+
+            _touchedItems.Clear();
         }
 
         public IngestionReport Report() => new(source.Id, _processed, _added, _updated, _unchanged, _removed, _failed, _skipped,
