@@ -9,6 +9,9 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace Stadtdialog.Retrieval;
 
+/// <summary>Another process (usually the running server) holds the index's write lock.</summary>
+public sealed class IndexInUseException(string message, Exception inner) : IOException(message, inner);
+
 /// <summary>A chunk as it is written into the search index.</summary>
 public sealed record IndexedChunk(
     Guid ChunkId,
@@ -62,6 +65,7 @@ public sealed class TenantSearchIndex : IDisposable
     private readonly System.Threading.Lock _writeLock = new();
     private IndexWriter _writer;
     private SearcherManager _searchers;
+    private FileStream? _processLock;
 
     public TenantSearchIndex(LuceneDirectory directory, GermanTextAnalysis analysis)
     {
@@ -108,8 +112,34 @@ public sealed class TenantSearchIndex : IDisposable
     {
         System.IO.Directory.CreateDirectory(path);
         // Memory-mapped reads: lock-free and served from the page cache (FSDirectory.Open may choose NIOFS).
-        return new TenantSearchIndex(new MMapDirectory(new DirectoryInfo(path)), analysis);
+        // One writer per index across processes (a CLI run beside the running server would corrupt it). Lucene's
+        // own lock file is not exclusive between processes on every platform; an exclusively opened file is.
+        FileStream processLock;
+        try
+        {
+            processLock = new FileStream(Path.Combine(path, "stadtdialog.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw InUse(path, ex);
+        }
+
+        var directory = new MMapDirectory(new DirectoryInfo(path));
+        try
+        {
+            return new TenantSearchIndex(directory, analysis) { _processLock = processLock };
+        }
+        catch (LockObtainFailedException ex)
+        {
+            directory.Dispose();
+            processLock.Dispose();
+            throw InUse(path, ex);
+        }
     }
+
+    private static IndexInUseException InUse(string path, Exception inner) => new(
+        $"The search index in '{path}' is in use by another process (a running server?). Stop it first, or let the " +
+        "server do the work: POST /api/tenants/{tenant}/sources/{id}/refresh.", inner);
 
     public static TenantSearchIndex InMemory(GermanTextAnalysis analysis) => new(new RAMDirectory(), analysis);
 
@@ -205,6 +235,7 @@ public sealed class TenantSearchIndex : IDisposable
         _searchers.Dispose();
         _writer.Dispose();
         _directory.Dispose();
+        _processLock?.Dispose();
     }
 
     private static Lucene.Net.Documents.Document ToLucene(IndexedChunk chunk)
