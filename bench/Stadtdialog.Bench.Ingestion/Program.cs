@@ -58,6 +58,7 @@ await using (var scope = host.Services.CreateAsyncScope())
 
 Console.WriteLine($"site              {pages} generated pages ({site.ContentBytes / 1048576.0:0.0} MiB HTML held by the in-process test server) on {site.BaseAddress}, crawler concurrency {concurrency}, no politeness delay");
 await RunAsync("first crawl");
+Console.WriteLine($"after the run     live heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:0} MiB (run state released; index, caches and the test server's pages remain)");
 var requestsBefore = site.Requests;
 await RunAsync("re-crawl (304)");
 Console.WriteLine($"re-crawl          {site.Requests - requestsBefore} requests, {site.NotModified} answered 304 Not Modified");
