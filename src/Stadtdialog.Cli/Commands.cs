@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,6 @@ using Stadtdialog.Evaluation;
 using Stadtdialog.Knowledge;
 using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Readers;
-using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Cli;
