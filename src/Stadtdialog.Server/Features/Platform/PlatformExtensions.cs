@@ -20,6 +20,7 @@ public static class PlatformExtensions
 
     public static IHostApplicationBuilder AddPlatform(this IHostApplicationBuilder builder)
     {
+        AddSettingsBesideTheBinary(builder);
         var services = builder.Services;
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier));
@@ -65,6 +66,34 @@ public static class PlatformExtensions
 
         services.AddSingleton<StadtdialogMetrics>();
         return builder;
+    }
+
+    /// <summary>
+    /// <c>dotnet run</c> starts in the repository root (RunWorkingDirectory), which becomes the content root, so the
+    /// appsettings files next to the binary would be missed. They are added with the lowest precedence: the content
+    /// root's files, environment variables and command-line arguments still win.
+    /// </summary>
+    private static void AddSettingsBesideTheBinary(IHostApplicationBuilder builder)
+    {
+        var binary = AppContext.BaseDirectory;
+        if (string.Equals(Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd(Path.DirectorySeparatorChar),
+                Path.GetFullPath(binary).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var sources = builder.Configuration.Sources;
+        string[] files = ["appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json"];
+        for (var i = files.Length - 1; i >= 0; i--)
+        {
+            var path = Path.Combine(binary, files[i]);
+            if (File.Exists(path))
+            {
+                var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = true };
+                source.ResolveFileProvider();
+                sources.Insert(0, source);
+            }
+        }
     }
 
     public static WebApplication UsePlatform(this WebApplication app)
