@@ -179,7 +179,7 @@ internal static class Commands
                 {
                     var task = progress.AddTask($"{source.Type} [bold]{source.Location.EscapeMarkup()}[/]");
                     task.IsIndeterminate = true;
-                    finished = await runner.RunAsync(queued, new SynchronousProgress(p =>
+                    finished = await runner.RunAsync(queued, new SynchronousProgress<IngestionProgress>(p =>
                     {
                         if (p.Total is { } total)
                         {
@@ -197,7 +197,7 @@ internal static class Commands
         else
         {
             // Logs and CI: one plain line per 50 items instead of a redrawn bar.
-            finished = await runner.RunAsync(queued, new SynchronousProgress(p =>
+            finished = await runner.RunAsync(queued, new SynchronousProgress<IngestionProgress>(p =>
             {
                 if (p.Current is not null && p.Processed % 50 == 1)
                 {
@@ -354,11 +354,6 @@ internal static class Commands
         Console.WriteLine();
     }
 
-    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<IngestionProgress> report) : IProgress<IngestionProgress>
-    {
-        public void Report(IngestionProgress value) => report(value);
-    }
 
     private static Option<string> AssistantOption() => new("--assistant")
     {

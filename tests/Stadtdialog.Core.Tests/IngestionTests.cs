@@ -312,7 +312,7 @@ public sealed class IngestionTests : IAsyncLifetime
     public async Task Cancelled_run_leaves_database_and_index_as_they_were()
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var progress = new InlineProgress(p =>
+        var progress = new SynchronousProgress<IngestionProgress>(p =>
         {
             if (p.Processed == 2)
             {
@@ -335,7 +335,7 @@ public sealed class IngestionTests : IAsyncLifetime
     {
         var reports = new List<IngestionProgress>();
 
-        await _host.IngestAsync(Tenant, _host.Content.Path, Token, new InlineProgress(reports.Add));
+        await _host.IngestAsync(Tenant, _host.Content.Path, Token, new SynchronousProgress<IngestionProgress>(reports.Add));
 
         Assert.Equal(
         [
@@ -399,8 +399,4 @@ public sealed class IngestionTests : IAsyncLifetime
         $"{d.Id} {d.Key} {d.Url} {d.Title} {d.ContentHash} {d.IngestedAt:O} {d.Status} {d.Error} "
         + string.Join(",", d.Chunks.OrderBy(c => c.Ordinal).Select(c => $"{c.Id}:{c.Ordinal}:{c.Section}:{c.Text.Length}"))));
 
-    private sealed class InlineProgress(Action<IngestionProgress> report) : IProgress<IngestionProgress>
-    {
-        public void Report(IngestionProgress value) => report(value);
-    }
 }

@@ -150,7 +150,7 @@ public sealed partial class IngestionJobRunner(
         await db.SaveChangesAsync(cancellationToken);
 
         IngestionProgress? latest = null;
-        var progress = new InlineProgress(p =>
+        var progress = new SynchronousProgress<IngestionProgress>(p =>
         {
             Volatile.Write(ref latest, p);
             observer?.Report(p);
@@ -260,11 +260,6 @@ public sealed partial class IngestionJobRunner(
         }
     }
 
-    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>
-    private sealed class InlineProgress(Action<IngestionProgress> report) : IProgress<IngestionProgress>
-    {
-        public void Report(IngestionProgress value) => report(value);
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion job of tenant {Tenant}, source {Source} failed")]
     private static partial void LogJobFailed(ILogger logger, Exception exception, string tenant, Guid source);

@@ -212,8 +212,8 @@ public static class DocxDocumentReader
         foreach (var row in Rows(table))
         {
             var cells = new List<string>();
-            var skip = row.TableRowProperties?.GetFirstChild<GridBefore>()?.Val?.Value ?? 0;
-            for (var i = 0; i < skip && i < 64; i++)
+            var gridBefore = row.TableRowProperties?.GetFirstChild<GridBefore>()?.Val?.Value ?? 0;
+            for (var i = 0; i < gridBefore && i < 64; i++)
             {
                 cells.Add("");
             }

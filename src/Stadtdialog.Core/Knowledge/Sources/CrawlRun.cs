@@ -10,7 +10,7 @@ namespace Stadtdialog.Knowledge.Sources;
 internal sealed record PageTarget(Uri Url, string Key, int Depth);
 
 /// <summary>The result of fetching one <see cref="PageTarget"/>, with the links of an HTML page.</summary>
-internal sealed record PageOutcome(PageTarget Target, FetchResult Result, HtmlLinks? Html);
+internal sealed record PageOutcome(PageTarget Target, FetchResult Fetch, HtmlLinks? Html);
 
 /// <summary>A host's robots.txt for this run; <paramref name="Unavailable"/> says why the host is not crawled at all.</summary>
 internal sealed record RobotsState(RobotsTxt Rules, string? Unavailable);
@@ -200,20 +200,20 @@ internal sealed partial class CrawlRun : IDisposable
     }
 
     /// <summary>Why a start URL could not be read; null if it could.</summary>
-    public static string? StartFailure(PageOutcome outcome) => outcome.Result switch
+    public static string? StartFailure(PageOutcome outcome) => outcome.Fetch switch
     {
         FetchedContent or NotModified => null,
         FetchFailed failed => $"{outcome.Target.Url.AbsoluteUri}: {failed.Message}",
         FetchGone gone => $"{outcome.Target.Url.AbsoluteUri}: HTTP {gone.StatusCode} {StatusText(gone.StatusCode)}.",
         FetchSkipped skipped => $"{outcome.Target.Url.AbsoluteUri}: the content type {skipped.MediaType ?? "(none)"} is not supported.",
-        _ => $"{outcome.Target.Url.AbsoluteUri}: unexpected result {outcome.Result.GetType().Name}.",
+        _ => $"{outcome.Target.Url.AbsoluteUri}: unexpected result {outcome.Fetch.GetType().Name}.",
     };
 
     /// <summary>Turns a fetch into items and queues the links found (called by the crawl loop only).</summary>
     public IEnumerable<SourceItem> Accept(PageOutcome outcome)
     {
         var target = outcome.Target;
-        switch (outcome.Result)
+        switch (outcome.Fetch)
         {
             case FetchedContent content:
                 var finalUrl = new Uri(content.FinalUrl.GetLeftPart(UriPartial.Query));
