@@ -5,6 +5,11 @@ using Microsoft.Extensions.Options;
 using Stadtdialog.Chat;
 using Stadtdialog.Data;
 using Stadtdialog.Evaluation;
+using Stadtdialog.Generative;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Logging;
 using Stadtdialog.Knowledge;
 using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Sources;
@@ -38,6 +43,16 @@ public static class StadtdialogCore
         services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<ITurnHandler, RulesHandler>();
         services.AddSingleton<ITurnHandler, RetrievalHandler>();
+        services.AddSingleton<ITurnHandler, GenerativeHandler>();
+        services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(LanguageModels.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddDataProtection().SetApplicationName("Stadtdialog");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<DataOptions>, ILoggerFactory>((keys, data, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(data.Value.FullDirectory, "keys")), loggers));
+        services.AddSingleton<TokenBudgets>();
+        services.AddSingleton<LanguageModels>();
+        services.AddSingleton<LanguageDetection>();
+        services.AddSingleton<QueryTranslation>();
         services.AddSingleton<TurnPipeline>();
         services.AddScoped<ChatService>();
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();

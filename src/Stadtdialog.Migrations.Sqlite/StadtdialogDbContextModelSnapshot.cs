@@ -427,6 +427,24 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FallbackReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PlainLanguage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Readability")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -436,6 +454,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Tokens")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -453,6 +474,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DailyTokenBudget")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("IndexStamp")
@@ -476,12 +500,148 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("Stadtdialog.Data.TenantApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("TenantApiKeys");
+                });
+
+            modelBuilder.Entity("Stadtdialog.Data.TokenUsage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Day");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("TokenUsage");
+                });
+
             modelBuilder.Entity("Stadtdialog.Data.Assistant", b =>
                 {
                     b.HasOne("Stadtdialog.Data.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("Stadtdialog.Data.ModelSettings", "Model", b1 =>
+                        {
+                            b1.Property<Guid>("AssistantId");
+
+                            b1.Property<string>("EmbeddingEndpoint");
+
+                            b1.Property<string>("EmbeddingModel");
+
+                            b1.Property<string>("Endpoint");
+
+                            b1.Property<int?>("MaxOutputTokens");
+
+                            b1.Property<string>("Model");
+
+                            b1.Property<string>("ProtectedApiKey");
+
+                            b1.Property<double?>("Temperature");
+
+                            b1.Property<int?>("TimeoutSeconds");
+
+                            b1.HasKey("AssistantId");
+
+                            b1.ToTable("Assistants");
+
+                            b1
+                                .ToJson("Model")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("AssistantId");
+                        });
+
+                    b.OwnsOne("Stadtdialog.Data.GenerationSettings", "Generation", b1 =>
+                        {
+                            b1.Property<Guid>("AssistantId");
+
+                            b1.Property<bool>("CuratedWithoutModel");
+
+                            b1.Property<double>("DirectAnswerConfidence");
+
+                            b1.Property<bool>("Enabled");
+
+                            b1.Property<int>("HistoryTokens");
+
+                            b1.Property<int>("MaxTurnTokens");
+
+                            b1.Property<bool>("PlainLanguage");
+
+                            b1.HasKey("AssistantId");
+
+                            b1.ToTable("Assistants");
+
+                            b1
+                                .ToJson("Generation")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("AssistantId");
+                        });
+
+                    b.Navigation("Generation")
+                        .IsRequired();
+
+                    b.Navigation("Model")
                         .IsRequired();
                 });
 
@@ -688,7 +848,60 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                                 .HasForeignKey("TenantId");
                         });
 
+                    b.OwnsOne("Stadtdialog.Data.ModelSettings", "Model", b1 =>
+                        {
+                            b1.Property<string>("TenantId");
+
+                            b1.Property<string>("EmbeddingEndpoint");
+
+                            b1.Property<string>("EmbeddingModel");
+
+                            b1.Property<string>("Endpoint");
+
+                            b1.Property<int?>("MaxOutputTokens");
+
+                            b1.Property<string>("Model");
+
+                            b1.Property<string>("ProtectedApiKey");
+
+                            b1.Property<double?>("Temperature");
+
+                            b1.Property<int?>("TimeoutSeconds");
+
+                            b1.HasKey("TenantId");
+
+                            b1.ToTable("Tenants");
+
+                            b1
+                                .ToJson("Model")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("TenantId");
+                        });
+
                     b.Navigation("Contact")
+                        .IsRequired();
+
+                    b.Navigation("Model")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stadtdialog.Data.TenantApiKey", b =>
+                {
+                    b.HasOne("Stadtdialog.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stadtdialog.Data.TokenUsage", b =>
+                {
+                    b.HasOne("Stadtdialog.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

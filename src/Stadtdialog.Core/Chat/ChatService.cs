@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Data;
+using Stadtdialog.Generative;
 using Stadtdialog.Retrieval;
 using Stadtdialog.Tenancy;
 
@@ -9,7 +10,22 @@ namespace Stadtdialog.Chat;
 public sealed record TurnResult(Message UserMessage, Message AnswerMessage, TurnAnswer Answer);
 
 /// <summary>A checked question with everything needed to answer it.</summary>
-public sealed record PreparedTurn(Conversation Conversation, Tenant Tenant, string Question, string Language);
+public sealed record PreparedTurn(Conversation Conversation, Tenant Tenant, string Question, string Language)
+{
+    /// <summary>Answer in plain language (the citizen's toggle, else the assistant's default).</summary>
+    public bool PlainLanguage { get; init; }
+
+    /// <summary>Earlier messages of the conversation, oldest first.</summary>
+    public IReadOnlyList<HistoryMessage> History { get; init; } = [];
+}
+
+/// <summary>One question to answer, without a stored conversation (OpenAI-compatible API, CLI, evaluation).</summary>
+public sealed record TurnInput(Tenant Tenant, Assistant Assistant, string Question, string Language)
+{
+    public bool PlainLanguage { get; init; }
+
+    public IReadOnlyList<HistoryMessage> History { get; init; } = [];
+}
 
 
 /// <summary>
@@ -23,10 +39,15 @@ public sealed class ChatService(
     KnowledgeSearch search,
     SearchIndexRegistry indexes,
     TenantDirectory tenants,
+    LanguageDetection languages,
+    QueryTranslation translation,
     TimeProvider time)
 {
     /// <summary>Longest accepted question, in characters.</summary>
     public const int MaxQuestionLength = 2000;
+
+    /// <summary>Earlier messages loaded as context for the generative tier.</summary>
+    private const int HistoryMessages = 12;
 
     public async Task<Tenant> GetTenantAsync(CancellationToken cancellationToken) =>
         await tenants.FindAsync(db, tenant.RequireTenantId(), cancellationToken)
@@ -60,13 +81,14 @@ public sealed class ChatService(
 
     /// <summary>Answers one question in a conversation and stores both messages.</summary>
     public async Task<TurnResult> AskAsync(Guid conversationId, string text, string? language, CancellationToken cancellationToken) =>
-        await CompleteAsync(await PrepareAsync(conversationId, text, language, cancellationToken), cancellationToken);
+        await CompleteAsync(await PrepareAsync(conversationId, text, language, null, cancellationToken), NoTurnOutput.Instance, cancellationToken);
 
     /// <summary>
     /// Checks the question and loads its conversation, assistant and tenant. Everything that is the caller's fault
     /// (unknown conversation, empty or over-long question) fails here, before an answer stream starts.
     /// </summary>
-    public async Task<PreparedTurn> PrepareAsync(Guid conversationId, string text, string? language, CancellationToken cancellationToken)
+    public async Task<PreparedTurn> PrepareAsync(Guid conversationId, string text, string? language, bool? plainLanguage,
+        CancellationToken cancellationToken)
     {
         var question = (text ?? "").Trim();
         if (question.Length == 0 || question.Length > MaxQuestionLength)
@@ -78,29 +100,56 @@ public sealed class ChatService(
             .SingleOrDefaultAsync(c => c.Id == conversationId, cancellationToken)
             ?? throw new NotFoundException("Dieses Gespräch gibt es nicht (mehr).");
         var municipality = await GetTenantAsync(cancellationToken);
-        var lang = language is { Length: >= 2 } && municipality.Languages.Contains(language[..2])
-            ? language[..2]
-            : municipality.Languages.FirstOrDefault() ?? "de";
-        return new PreparedTurn(conversation, municipality, question, lang);
+        var history = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId)
+            .OrderByDescending(m => m.CreatedAt).Take(HistoryMessages)
+            .Select(m => new HistoryMessage(m.Role, m.Content))
+            .ToListAsync(cancellationToken);
+        history.Reverse();
+        return new PreparedTurn(conversation, municipality, question, ResolveLanguage(municipality, question, language))
+        {
+            PlainLanguage = plainLanguage ?? conversation.Assistant!.Generation.PlainLanguage,
+            History = history,
+        };
+    }
+
+    /// <summary>
+    /// The language to answer in: the question's language when it is detected with confidence and the tenant offers
+    /// it, else the language the client asked for (its UI language), else the tenant's first language.
+    /// </summary>
+    public string ResolveLanguage(Tenant municipality, string question, string? requested)
+    {
+        var allowed = municipality.Languages.Count > 0 ? municipality.Languages : ["de"];
+        var fallback = requested is { Length: >= 2 } && allowed.Contains(requested[..2]) ? requested[..2] : allowed[0];
+        var guess = languages.Detect(question, allowed, fallback);
+        return guess.IsFallback ? fallback : guess.Language;
     }
 
     /// <summary>Runs the turn pipeline for a prepared question and stores question and answer.</summary>
-    public async Task<TurnResult> CompleteAsync(PreparedTurn turn, CancellationToken cancellationToken)
+    public async Task<TurnResult> CompleteAsync(PreparedTurn turn, ITurnOutput output, CancellationToken cancellationToken)
     {
         var conversation = turn.Conversation;
-        var answer = await AnswerAsync(turn.Tenant, conversation.Assistant!, turn.Question, turn.Language, cancellationToken);
+        var answer = await AnswerAsync(
+            new TurnInput(turn.Tenant, conversation.Assistant!, turn.Question, turn.Language)
+            {
+                PlainLanguage = turn.PlainLanguage, History = turn.History,
+            },
+            output, cancellationToken);
 
         var now = time.GetUtcNow();
         var userMessage = new Message
         {
             Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Role = MessageRole.User, Content = turn.Question,
-            CreatedAt = now,
+            Language = turn.Language, CreatedAt = now,
         };
         var answerMessage = new Message
         {
             Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Role = MessageRole.Assistant,
             Content = answer.Text, AnswerType = answer.AnswerType, Confidence = Math.Round(answer.Confidence, 3),
             Citations = answer.Citations.ToList(), CreatedAt = now.AddMilliseconds(1),
+            Language = answer.Language ?? turn.Language, PlainLanguage = answer.PlainLanguage,
+            Readability = Readability.Measure(GroundingCheck.StripCitations(answer.Text)) is { } score ? Math.Round(score.FleschAmstad, 1) : null,
+            Model = answer.Model, FallbackReason = answer.FallbackReason, Tokens = answer.Tokens,
         };
         db.Messages.AddRange(userMessage, answerMessage);
         conversation.LastActivityAt = now;
@@ -109,11 +158,38 @@ public sealed class ChatService(
     }
 
     /// <summary>Answers without storing anything (CLI <c>ask</c>, evaluation, the test console).</summary>
-    public ValueTask<TurnAnswer> AnswerAsync(Tenant municipality, Assistant assistant, string question, string language,
-        CancellationToken cancellationToken)
+    public Task<TurnAnswer> AnswerAsync(Tenant municipality, Assistant assistant, string question, string language,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(new TurnInput(municipality, assistant, question, language), NoTurnOutput.Instance, cancellationToken);
+
+    /// <summary>
+    /// Answers one question through the turn pipeline without storing anything. Questions in another language are
+    /// searched in German (translated by the model when there is one); the answer carries a notice when plain
+    /// language or another language was asked for and could not be given.
+    /// </summary>
+    public async Task<TurnAnswer> AnswerAsync(TurnInput input, ITurnOutput output, CancellationToken cancellationToken)
     {
-        var context = new TurnContext(municipality, assistant, question, language, () => Search(municipality, question));
-        return pipeline.AnswerAsync(context, cancellationToken);
+        var municipality = input.Tenant;
+        var context = new TurnContext(municipality, input.Assistant, input.Question, input.Language, async ct =>
+            {
+                var query = input.Language == "de"
+                    ? input.Question
+                    : await translation.ToGermanAsync(municipality, input.Assistant, input.Question, ct);
+                return Search(municipality, query);
+            })
+        {
+            PlainLanguage = input.PlainLanguage,
+            History = input.History,
+            Output = output,
+        };
+        var answer = await pipeline.AnswerAsync(context, cancellationToken);
+        var rewriteWanted = input.PlainLanguage || input.Language != "de";
+        if (rewriteWanted && answer.Notice is null && answer.AnswerType is AnswerTypes.Retrieval or AnswerTypes.Curated)
+        {
+            answer = answer with { Notice = Phrases.NoModelForRewrite(input.Language, input.PlainLanguage) };
+        }
+
+        return answer;
     }
 
     public SearchResult Search(Tenant municipality, string question, int maxDocuments = 5) =>

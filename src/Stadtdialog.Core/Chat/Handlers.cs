@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Stadtdialog.Data;
+using Stadtdialog.Retrieval;
 
 namespace Stadtdialog.Chat;
 
@@ -51,12 +53,15 @@ public sealed class RetrievalHandler(ExtractiveAnswerer answerer) : ITurnHandler
 {
     public int Order => 500;
 
-    public ValueTask<TurnAnswer?> TryAnswerAsync(TurnContext context, CancellationToken cancellationToken)
+    public async ValueTask<TurnAnswer?> TryAnswerAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var result = context.Retrieval;
-        var answer = result.Hits.Count > 0 && result.Confidence >= context.Assistant.MinConfidence
-            ? answerer.Answer(result, context.Assistant.MaxCitations)
-            : null;
-        return ValueTask.FromResult(answer);
+        var result = await context.RetrieveAsync(cancellationToken);
+        return Answer(answerer, result, context.Assistant);
     }
+
+    /// <summary>The extractive answer, or null when the content does not cover the question well enough.</summary>
+    public static TurnAnswer? Answer(ExtractiveAnswerer answerer, SearchResult result, Assistant assistant) =>
+        result.Hits.Count > 0 && result.Confidence >= assistant.MinConfidence
+            ? answerer.Answer(result, assistant.MaxCitations)
+            : null;
 }

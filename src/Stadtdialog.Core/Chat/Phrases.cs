@@ -65,6 +65,20 @@ public static class Phrases
         "Gern verbinde ich Sie mit einem Menschen.",
         "Of course, let me put you in touch with a person.");
 
+    /// <summary>Shown with a retrieval answer given because the language model failed.</summary>
+    public static string ModelUnavailable(string language) => Pick(language,
+        "Hinweis: Der KI-Dienst ist gerade nicht erreichbar. Diese Antwort ist direkt aus unseren Seiten zitiert.",
+        "Note: the AI service is not available right now. This answer is quoted directly from our pages (in German).");
+
+    /// <summary>Shown when plain language or another language was asked for but no language model is configured.</summary>
+    public static string NoModelForRewrite(string language, bool plainLanguage) => plainLanguage
+        ? Pick(language,
+            "Hinweis: Einfache Sprache ist hier nur mit einem KI-Sprachmodell möglich, und es ist keines eingerichtet. Die Antwort ist aus unseren Seiten zitiert.",
+            "Note: plain language needs an AI language model, and none is set up here. The answer is quoted from our pages.")
+        : Pick(language,
+            "Hinweis: Diese Antwort gibt es nur auf Deutsch.",
+            "Note: this answer is only available in German.");
+
     private static string Pick(string language, string german, string english) =>
         language == "en" ? english : german;
 }

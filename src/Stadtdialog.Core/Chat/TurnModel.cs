@@ -17,15 +17,50 @@ public static class AnswerTypes
 
     /// <summary>The assistant does not know and offers a human.</summary>
     public const string Fallback = "fallback";
+
+    /// <summary>Written by a language model from the tenant's sources, cited and checked.</summary>
+    public const string Generative = "generative";
+}
+
+/// <summary>An earlier message of the conversation, as context for the generative tier.</summary>
+public sealed record HistoryMessage(MessageRole Role, string Text);
+
+/// <summary>
+/// Where a tier that produces its answer piece by piece (the generative tier) writes it while it is produced.
+/// Tiers that have the whole answer at once do not use it; the endpoint sends their answer in pieces afterwards.
+/// </summary>
+public interface ITurnOutput
+{
+    /// <summary>The next piece of the answer text.</summary>
+    ValueTask WriteDeltaAsync(string text, CancellationToken cancellationToken);
+
+    /// <summary>Everything written so far is withdrawn (the answer failed a check); a replacement follows.</summary>
+    ValueTask RetractAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Discards streamed pieces (JSON responses, CLI, evaluation): the complete answer is returned anyway.</summary>
+public sealed class NoTurnOutput : ITurnOutput
+{
+    public static readonly NoTurnOutput Instance = new();
+
+    public ValueTask WriteDeltaAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask RetractAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>Everything a turn handler may look at. Retrieval runs at most once per turn, on first use.</summary>
 public sealed class TurnContext
 {
-    private readonly Func<SearchResult> _search;
+    private readonly Func<CancellationToken, ValueTask<SearchResult>> _search;
     private SearchResult? _retrieval;
 
     public TurnContext(Tenant tenant, Assistant assistant, string text, string language, Func<SearchResult> search)
+        : this(tenant, assistant, text, language, _ => ValueTask.FromResult(search()))
+    {
+    }
+
+    public TurnContext(Tenant tenant, Assistant assistant, string text, string language,
+        Func<CancellationToken, ValueTask<SearchResult>> search)
     {
         Tenant = tenant;
         Assistant = assistant;
@@ -44,8 +79,18 @@ public sealed class TurnContext
     /// <summary>The language to answer in (ISO 639-1).</summary>
     public string Language { get; }
 
-    /// <summary>The tenant's knowledge retrieved for <see cref="Text"/>.</summary>
-    public SearchResult Retrieval => _retrieval ??= _search();
+    /// <summary>Answer in plain language (Einfache Sprache): the assistant's default or the citizen's choice.</summary>
+    public bool PlainLanguage { get; init; }
+
+    /// <summary>Earlier messages of the conversation, oldest first (without the current question).</summary>
+    public IReadOnlyList<HistoryMessage> History { get; init; } = [];
+
+    /// <summary>Where streamed answer pieces go.</summary>
+    public ITurnOutput Output { get; init; } = NoTurnOutput.Instance;
+
+    /// <summary>The tenant's knowledge retrieved for <see cref="Text"/> (searched once, on first use).</summary>
+    public async ValueTask<SearchResult> RetrieveAsync(CancellationToken cancellationToken) =>
+        _retrieval ??= await _search(cancellationToken);
 }
 
 /// <summary>A complete answer of one turn.</summary>
@@ -55,8 +100,39 @@ public sealed record TurnAnswer(
     double Confidence,
     IReadOnlyList<Citation> Citations,
     IReadOnlyList<string> FollowUps,
-    ContactInfo? Contact = null);
+    ContactInfo? Contact = null)
+{
+    /// <summary>The text was already written to <see cref="TurnContext.Output"/> while it was produced.</summary>
+    public bool Streamed { get; init; }
 
+    /// <summary>A note shown with the answer, e.g. that the AI service was unavailable and the answer is quoted.</summary>
+    public string? Notice { get; init; }
+
+    /// <summary>Why the generative tier was not used although configured (<see cref="FallbackReasons"/>).</summary>
+    public string? FallbackReason { get; init; }
+
+    /// <summary>Language of the answer (ISO 639-1); null: the turn's language.</summary>
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    /// <summary>The model that wrote the answer.</summary>
+    public string? Model { get; init; }
+
+    public int? Tokens { get; init; }
+}
+
+/// <summary>Why a turn fell back from the generative tier to the retrieval answer or "don't know".</summary>
+public static class FallbackReasons
+{
+    public const string Timeout = "timeout";
+    public const string Unavailable = "unavailable";
+    public const string Error = "error";
+    public const string Budget = "budget";
+    public const string Grounding = "grounding";
+    public const string Blocked = "blocked";
+    public const string NoAnswer = "no-answer";
+}
 /// <summary>
 /// One tier of the turn pipeline (DESIGN.md §1): rules and flows, live data tools, the generative tier and the
 /// extractive retrieval tier each implement this. Handlers run by <see cref="Order"/>; the first that returns an

@@ -17,16 +17,17 @@ public sealed class TurnPipeline(IEnumerable<ITurnHandler> handlers)
             }
         }
 
-        return DontKnow(context);
+        return await DontKnowAsync(context, cancellationToken);
     }
 
-    public static TurnAnswer DontKnow(TurnContext context)
+    public static async ValueTask<TurnAnswer> DontKnowAsync(TurnContext context, CancellationToken cancellationToken)
     {
+        var retrieval = await context.RetrieveAsync(cancellationToken);
         var contact = context.Tenant.Contact;
         var text = Phrases.DontKnow(context.Language, context.Tenant) + "\n" + Phrases.OfferHuman(context.Language, contact);
 
         // Near misses are offered as suggestions, never as an answer.
-        var suggestions = context.Retrieval.Hits.Where(h => h.Coverage >= 0.34).Select(h => h.Title).Take(2).ToList();
-        return new TurnAnswer(text, AnswerTypes.Fallback, context.Retrieval.Confidence, [], suggestions, contact);
+        var suggestions = retrieval.Hits.Where(h => h.Coverage >= 0.34).Select(h => h.Title).Take(2).ToList();
+        return new TurnAnswer(text, AnswerTypes.Fallback, retrieval.Confidence, [], suggestions, contact);
     }
 }

@@ -31,7 +31,65 @@ public sealed class Tenant
     /// </summary>
     public string? IndexStamp { get; set; }
 
+    /// <summary>The tenant's language model; empty fields fall back to the platform default (if any).</summary>
+    public ModelSettings Model { get; set; } = new();
+
+    /// <summary>Tokens (prompt + answer) the tenant may use per day (UTC); 0 means no limit.</summary>
+    public long DailyTokenBudget { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// An OpenAI-compatible model endpoint (Ollama, vLLM, llama.cpp server, LocalAI, a German cloud). Every field is
+/// optional: on an assistant an empty field inherits the tenant's, on a tenant the platform default's.
+/// </summary>
+public sealed class ModelSettings
+{
+    /// <summary>Base URL, e.g. <c>http://localhost:11434/v1</c>.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Model name as the endpoint knows it, e.g. <c>llama3.1:8b</c>.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The API key, encrypted with ASP.NET Core Data Protection; never returned by the API.</summary>
+    public string? ProtectedApiKey { get; set; }
+
+    public int? TimeoutSeconds { get; set; }
+
+    public int? MaxOutputTokens { get; set; }
+
+    public double? Temperature { get; set; }
+
+    /// <summary>Embedding model for hybrid retrieval (same endpoint unless <see cref="EmbeddingEndpoint"/> is set).</summary>
+    public string? EmbeddingModel { get; set; }
+
+    public string? EmbeddingEndpoint { get; set; }
+}
+
+/// <summary>How an assistant uses the language model (the hybrid tier routing).</summary>
+public sealed class GenerationSettings
+{
+    /// <summary>Use the language model when one is configured; off: retrieval answers only.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Extractive answers at or above this confidence are given without the model (fast, no tokens); 1 sends
+    /// every answerable question to the model.
+    /// </summary>
+    public double DirectAnswerConfidence { get; set; } = 0.85;
+
+    /// <summary>FAQ rows (curated answers) are given verbatim without the model.</summary>
+    public bool CuratedWithoutModel { get; set; } = true;
+
+    /// <summary>Answer in plain language (Einfache Sprache) by default.</summary>
+    public bool PlainLanguage { get; set; }
+
+    /// <summary>Token budget of one turn (prompt with sources and history plus answer).</summary>
+    public int MaxTurnTokens { get; set; } = 6000;
+
+    /// <summary>Earlier messages of the conversation sent along, newest first, up to this many tokens.</summary>
+    public int HistoryTokens { get; set; } = 1200;
 }
 
 /// <summary>How citizens reach a person at the administration; offered whenever the assistant does not know.</summary>
@@ -79,6 +137,11 @@ public sealed class Assistant : ITenantScoped
     public int MaxCitations { get; set; } = 3;
 
     public bool Published { get; set; } = true;
+
+    /// <summary>Overrides of the tenant's model for this assistant (empty fields inherit).</summary>
+    public ModelSettings Model { get; set; } = new();
+
+    public GenerationSettings Generation { get; set; } = new();
 
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -311,10 +374,28 @@ public sealed class Message : ITenantScoped
 
     public required string Content { get; set; }
 
-    /// <summary>For assistant messages: <c>rules</c>, <c>retrieval</c> or <c>fallback</c>.</summary>
+    /// <summary>For assistant messages: <c>rules</c>, <c>retrieval</c>, <c>faq</c>, <c>generative</c> or <c>fallback</c>.</summary>
     public string? AnswerType { get; set; }
 
     public double? Confidence { get; set; }
+
+    /// <summary>Language of the message (ISO 639-1).</summary>
+    public string? Language { get; set; }
+
+    /// <summary>Assistant messages: answered in plain language (Einfache Sprache).</summary>
+    public bool PlainLanguage { get; set; }
+
+    /// <summary>Assistant messages: Flesch–Amstad readability of the answer (0 hard … 100 easy).</summary>
+    public double? Readability { get; set; }
+
+    /// <summary>Assistant messages: the model that wrote the answer, if one did.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Why the generative tier was not used although configured (timeout, grounding, budget …).</summary>
+    public string? FallbackReason { get; set; }
+
+    /// <summary>Tokens used for this answer (prompt + completion), if a model was called.</summary>
+    public int? Tokens { get; set; }
 
     public List<Citation> Citations { get; set; } = [];
 
@@ -428,4 +509,43 @@ public sealed class JobDocumentError
     public required string Key { get; set; }
 
     public required string Message { get; set; }
+}
+
+/// <summary>Tokens a tenant used on one day (UTC), for the daily budget and reporting.</summary>
+public sealed class TokenUsage : ITenantScoped
+{
+    public string TenantId { get; set; } = "";
+
+    public DateOnly Day { get; set; }
+
+    public long InputTokens { get; set; }
+
+    public long OutputTokens { get; set; }
+
+    public int Calls { get; set; }
+}
+
+/// <summary>
+/// A key with which external clients (Open WebUI, LibreChat, OpenAI SDKs) use the tenant's assistants through the
+/// OpenAI-compatible API. Only a hash is stored; the key is shown once when created.
+/// </summary>
+public sealed class TenantApiKey : ITenantScoped
+{
+    public Guid Id { get; set; }
+
+    public string TenantId { get; set; } = "";
+
+    public required string Name { get; set; }
+
+    /// <summary>The first characters of the key, to recognise it in lists.</summary>
+    public required string Prefix { get; set; }
+
+    /// <summary>SHA-256 of the key (hex).</summary>
+    public required string Hash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -30,6 +30,10 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
     public DbSet<Feedback> Feedback => Set<Feedback>();
 
+    public DbSet<TokenUsage> TokenUsage => Set<TokenUsage>();
+
+    public DbSet<TenantApiKey> TenantApiKeys => Set<TenantApiKey>();
+
     /// <summary>Read by the global query filters; evaluated per query, not per model.</summary>
     private string? CurrentTenantId => tenant.TenantId;
 
@@ -46,6 +50,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.Property(t => t.Id).HasMaxLength(64);
             b.Property(t => t.Name).HasMaxLength(200);
             b.OwnsOne(t => t.Contact, c => c.ToJson());
+            b.OwnsOne(t => t.Model, m => m.ToJson());
         });
 
         modelBuilder.Entity<Assistant>(b =>
@@ -54,6 +59,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.Property(a => a.Slug).HasMaxLength(64);
             b.Property(a => a.Name).HasMaxLength(200);
             b.Property(a => a.Audience).HasConversion<string>().HasMaxLength(16);
+            b.OwnsOne(a => a.Model, m => m.ToJson());
+            b.OwnsOne(a => a.Generation, g => g.ToJson());
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -103,6 +110,9 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             b.Property(m => m.AnswerType).HasMaxLength(16);
             b.OwnsMany(m => m.Citations, c => c.ToJson());
+            b.Property(m => m.Language).HasMaxLength(8);
+            b.Property(m => m.Model).HasMaxLength(200);
+            b.Property(m => m.FallbackReason).HasMaxLength(32);
             b.HasIndex(m => new { m.ConversationId, m.CreatedAt });
         });
 
@@ -113,7 +123,24 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasIndex(f => f.MessageId).IsUnique();
         });
 
+        modelBuilder.Entity<TokenUsage>(b =>
+        {
+            b.HasKey(u => new { u.TenantId, u.Day });
+            b.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TenantApiKey>(b =>
+        {
+            b.Property(k => k.Name).HasMaxLength(200);
+            b.Property(k => k.Prefix).HasMaxLength(16);
+            b.Property(k => k.Hash).HasMaxLength(64);
+            b.HasIndex(k => k.Hash).IsUnique();
+            b.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         ApplyTenantFilter<Assistant>(modelBuilder);
+        ApplyTenantFilter<TokenUsage>(modelBuilder);
+        ApplyTenantFilter<TenantApiKey>(modelBuilder);
         ApplyTenantFilter<KnowledgeSource>(modelBuilder);
         ApplyTenantFilter<Document>(modelBuilder);
         ApplyTenantFilter<Chunk>(modelBuilder);

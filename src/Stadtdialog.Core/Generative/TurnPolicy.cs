@@ -15,6 +15,9 @@ public sealed class TurnPolicy
     /// <summary>Numbered sources offered in the prompt; the grounding check accepts <c>[1]</c> … <c>[SourceCount]</c>.</summary>
     public int SourceCount { get; init; }
 
+    /// <summary>Text of the offered sources and of the question: numbers in the answer must occur in them.</summary>
+    public IReadOnlyList<string> EvidenceTexts { get; init; } = [];
+
     /// <summary>Whether the answer must cite its sources (answers to citizens: yes; a plain-language rewrite: no).</summary>
     public bool RequireCitations { get; init; }
 
@@ -102,6 +105,9 @@ public enum GroundingStatus
 
     /// <summary>Cites a source number that was not offered.</summary>
     WrongCitation,
+
+    /// <summary>States a number (fee, date, phone, deadline) that occurs in none of the sources.</summary>
+    UnsupportedNumber,
 
     /// <summary>Empty or cut-off output.</summary>
     Empty,

@@ -6,7 +6,8 @@ namespace Stadtdialog.Server.Features.Chat;
 /// <summary>A question from the citizen.</summary>
 public sealed record SendMessageRequest(
     [property: Required, StringLength(global::Stadtdialog.Chat.ChatService.MaxQuestionLength, MinimumLength = 1)] string Text,
-    string? Language = null);
+    string? Language = null,
+    bool? PlainLanguage = null);
 
 public sealed record ConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions, DateTimeOffset CreatedAt);
 
@@ -31,7 +32,18 @@ public sealed record AnswerDto(
     double Confidence,
     IReadOnlyList<CitationDto> Citations,
     IReadOnlyList<string> FollowUps,
-    ContactInfo? Contact);
+    ContactInfo? Contact)
+{
+    /// <summary>A note to show with the answer (e.g. the AI service was unavailable, the answer is quoted).</summary>
+    public string? Notice { get; init; }
+
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    /// <summary>Flesch–Amstad readability of the answer (0 hard … 100 easy).</summary>
+    public double? Readability { get; init; }
+}
 
 public sealed record FeedbackRequest([property: Required] FeedbackRating Rating, [property: StringLength(2000)] string? Comment = null);
 
@@ -44,7 +56,19 @@ public sealed record DoneEvent(
     string AnswerType,
     double Confidence,
     IReadOnlyList<string> FollowUps,
-    ContactInfo? Contact);
+    ContactInfo? Contact)
+{
+    public string? Notice { get; init; }
+
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    public double? Readability { get; init; }
+}
+
+/// <summary>SSE <c>retract</c>: discard the answer text received so far; a replacement follows.</summary>
+public sealed record RetractEvent(string Reason);
 
 /// <summary>SSE <c>error</c>: the turn failed after the stream had started.</summary>
 public sealed record ErrorEvent(string Title, string Detail);

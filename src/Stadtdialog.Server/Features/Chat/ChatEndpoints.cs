@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -80,10 +81,12 @@ public static partial class ChatEndpoints
 
         chat.MapPost("/conversations/{conversationId:guid}/messages", SendMessage)
             .WithName("SendMessage")
-            .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, citation, done, error)")
+            .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, retract, citation, done, error)")
             .WithDescription("With `Accept: text/event-stream` the answer streams as typed events: `delta` {text}, " +
-                "`citation` {index,title,url,section}, `done` {messageId,answerType,confidence,followUps,contact}, " +
-                "`error` {title,detail}. Without it, the complete answer is returned as JSON.")
+                "`retract` {reason} (discard the text so far; a replacement follows), `citation` {index,title,url,section}, " +
+                "`done` {messageId,answerType,confidence,followUps,contact,notice,language,plainLanguage,readability}, " +
+                "`error` {title,detail}. Without it, the complete answer is returned as JSON. `plainLanguage: true` asks " +
+                "for Einfache Sprache; the answer's language follows the question's (within the municipality's languages).")
             .Accepts<SendMessageRequest>("application/json")
             .Produces<AnswerDto>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
@@ -132,16 +135,20 @@ public static partial class ChatEndpoints
         }
 
         // Caller errors (unknown conversation, bad question) become problem details before any stream starts.
-        var prepared = await chat.PrepareAsync(conversationId, request.Text, request.Language, ct);
+        var prepared = await chat.PrepareAsync(conversationId, request.Text, request.Language, request.PlainLanguage, ct);
         var tenantId = tenant.RequireTenantId();
         var wantsStream = http.Request.GetTypedHeaders().Accept
             .Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (!wantsStream)
         {
-            var turn = await CompleteAsync(chat, prepared, metrics, tenantId, ct);
+            var turn = await CompleteAsync(chat, prepared, NoTurnOutput.Instance, metrics, tenantId, ct);
             var answer = turn.Answer;
             return TypedResults.Ok(new AnswerDto(turn.AnswerMessage.Id, answer.Text, answer.AnswerType, answer.Confidence,
-                answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact));
+                answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact)
+            {
+                Notice = answer.Notice, Language = turn.AnswerMessage.Language, PlainLanguage = answer.PlainLanguage,
+                Readability = turn.AnswerMessage.Readability,
+            });
         }
 
         http.Response.Headers.CacheControl = "no-cache";
@@ -151,58 +158,86 @@ public static partial class ChatEndpoints
     }
 
     private static async Task<TurnResult> CompleteAsync(
-        ChatService chat, PreparedTurn prepared, StadtdialogMetrics metrics, string tenantId, CancellationToken ct)
+        ChatService chat, PreparedTurn prepared, ITurnOutput output, StadtdialogMetrics metrics, string tenantId, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var turn = await chat.CompleteAsync(prepared, ct);
+        var turn = await chat.CompleteAsync(prepared, output, ct);
         metrics.TurnAnswered(tenantId, turn.Answer.AnswerType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return turn;
     }
 
     /// <summary>
-    /// The turn as typed events. A failure once the stream has started (a tier that breaks, the database) ends it
-    /// with an <c>error</c> event; details go to the log, not to the citizen.
+    /// The turn as typed events. A tier that streams (the language model) writes <c>delta</c> events while it
+    /// produces the answer, and <c>retract</c> when the answer failed a check and a replacement follows; other tiers'
+    /// answers are sent in pieces once complete. A failure once the stream has started ends it with an <c>error</c>
+    /// event; details go to the log, not to the citizen.
     /// </summary>
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
         ChatService chat, PreparedTurn prepared, StadtdialogMetrics metrics, string tenantId, ILogger logger,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        TurnResult? turn = null;
-        try
-        {
-            turn = await CompleteAsync(chat, prepared, metrics, tenantId, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogTurnFailed(logger, ex, tenantId);
-        }
-
-        if (turn is null)
-        {
-            yield return new SseItem<object>(new ErrorEvent("Keine Antwort möglich",
-                "Bei der Beantwortung ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut."), "error");
-            yield break;
-        }
-
-        foreach (var item in Events(turn))
+        var channel = Channel.CreateUnbounded<SseItem<object>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var producer = ProduceAsync(channel.Writer);
+        await foreach (var item in channel.Reader.ReadAllAsync(ct))
         {
             yield return item;
         }
+
+        await producer;
+
+        async Task ProduceAsync(ChannelWriter<SseItem<object>> writer)
+        {
+            try
+            {
+                var turn = await CompleteAsync(chat, prepared, new EventOutput(writer), metrics, tenantId, ct);
+                foreach (var item in Events(turn))
+                {
+                    writer.TryWrite(item);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (Exception ex)
+            {
+                LogTurnFailed(logger, ex, tenantId);
+                writer.TryWrite(new SseItem<object>(new ErrorEvent("Keine Antwort möglich",
+                    "Bei der Beantwortung ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut."), "error"));
+            }
+            finally
+            {
+                writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>Streamed answer pieces as <c>delta</c> and <c>retract</c> events.</summary>
+    private sealed class EventOutput(ChannelWriter<SseItem<object>> writer) : ITurnOutput
+    {
+        public ValueTask WriteDeltaAsync(string text, CancellationToken cancellationToken) =>
+            writer.WriteAsync(new SseItem<object>(new DeltaEvent(text), "delta"), cancellationToken);
+
+        public ValueTask RetractAsync(CancellationToken cancellationToken) =>
+            writer.WriteAsync(new SseItem<object>(new RetractEvent("Die Antwort wird ersetzt."), "retract"), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A chat turn of tenant {Tenant} failed after its stream started")]
     private static partial void LogTurnFailed(ILogger logger, Exception exception, string tenant);
 
     /// <summary>
-    /// The answer as events. The retrieval tier has the whole answer at once; it is still sent in pieces so that
-    /// every tier (including streamed LLM answers later) looks the same to clients.
+    /// The rest of the answer as events: the text in pieces (unless it was streamed already), its sources, and
+    /// <c>done</c>, so that every tier looks the same to clients.
     /// </summary>
     private static IEnumerable<SseItem<object>> Events(TurnResult turn)
     {
         var answer = turn.Answer;
-        foreach (var piece in Pieces(answer.Text))
+        if (!answer.Streamed)
         {
-            yield return new SseItem<object>(new DeltaEvent(piece), "delta");
+            foreach (var piece in Pieces(answer.Text))
+            {
+                yield return new SseItem<object>(new DeltaEvent(piece), "delta");
+            }
         }
 
         foreach (var citation in answer.Citations)
@@ -210,8 +245,13 @@ public static partial class ChatEndpoints
             yield return new SseItem<object>(ToDto(citation), "citation");
         }
 
+        var message = turn.AnswerMessage;
         yield return new SseItem<object>(
-            new DoneEvent(turn.AnswerMessage.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact),
+            new DoneEvent(message.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact)
+            {
+                Notice = answer.Notice, Language = message.Language, PlainLanguage = answer.PlainLanguage,
+                Readability = message.Readability,
+            },
             "done");
     }
 
