@@ -2,6 +2,7 @@ using Stadtdialog;
 using Stadtdialog.Server.Features.Admin;
 using Stadtdialog.Server.Features.Chat;
 using Stadtdialog.Server.Features.Demo;
+using Stadtdialog.Server.Features.Generative;
 using Stadtdialog.Server.Features.Knowledge;
 using Stadtdialog.Server.Features.Platform;
 using Stadtdialog.Server.Features.Tenants;
@@ -14,6 +15,7 @@ builder.AddAdmin();             // operator API keys and the editor policy
 builder.AddTenants();           // tenant resolution per request
 builder.AddChat();              // conversations, streamed turns, feedback
 builder.AddKnowledge();         // ingestion jobs: worker and scheduler
+builder.AddGenerative();        // language model settings, plain-language tool
 builder.AddDemo();              // demo municipality from samples/, demo website
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.MapPlatform();              // /health/*, /openapi/v1.json, /docs
 app.MapTenants();               // /api/tenants
 app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
 app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
+app.MapGenerative();            // /api/tenants/{tenant}/model, plain-language, readability (editors)
 app.MapDemo();                  // /, /widget.js, /demo/{page}
 
 await app.RunAsync();

@@ -74,8 +74,10 @@ namespace Stadtdialog.Generative
 
     public static class Readability
     {
-        public static ReadabilityScore? Measure(string text) => text.Length == 0 ? null : new ReadabilityScore(50, 8);
+        public static ReadabilityScore? Measure(string text) => text.Length == 0 ? null : new ReadabilityScore(50, 8, 1, 1, 1, 1, 1);
+
+        public static string Describe(double fleschAmstad) => fleschAmstad > 50 ? "leicht" : "schwer";
     }
 
-    public sealed record ReadabilityScore(double FleschAmstad, double WienerSachtextformel);
+    public sealed record ReadabilityScore(double FleschAmstad, double WienerSachtextformel, int Sentences, int Words, int Syllables, double WordsPerSentence, double SyllablesPerWord);
 }

@@ -117,6 +117,9 @@ public sealed class AssistantConfig
     public double MinConfidence { get; set; } = AnswerThresholds.DefaultMinConfidence;
 
     public int MaxCitations { get; set; } = 3;
+
+    /// <summary>How the assistant uses a language model; null keeps what editors set (or the defaults).</summary>
+    public GenerationSettings? Generation { get; set; }
 }
 
 /// <summary>A knowledge source in a tenant configuration file.</summary>

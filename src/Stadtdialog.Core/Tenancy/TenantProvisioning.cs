@@ -55,6 +55,10 @@ public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext te
             assistant.MinConfidence = a.MinConfidence;
             assistant.MaxCitations = Math.Clamp(a.MaxCitations, 1, 3);
             assistant.Published = true;
+            if (a.Generation is { } generation)
+            {
+                assistant.Generation = generation;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

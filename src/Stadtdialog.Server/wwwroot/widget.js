@@ -13,10 +13,10 @@
 'use strict';
 
 /**
- * @typedef {{ name?: string, tenantName?: string, greeting?: string, suggestedQuestions?: string[] }} AssistantInfo
+ * @typedef {{ name?: string, tenantName?: string, greeting?: string, suggestedQuestions?: string[], generative?: boolean, plainLanguage?: boolean }} AssistantInfo
  * @typedef {{ index?: number, title?: string, url?: string, section?: string }} Citation
  * @typedef {{ name?: string, phone?: string, email?: string, url?: string, openingHours?: string }} Contact
- * @typedef {{ messageId?: string, answerType?: string, followUps?: string[], contact?: Contact | null }} Done
+ * @typedef {{ messageId?: string, answerType?: string, followUps?: string[], contact?: Contact | null, notice?: string }} Done
  * @typedef {string | Node | null | undefined | false} Child
  */
 
@@ -54,6 +54,9 @@ const STRINGS = {
     error: 'Entschuldigung, es ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
     network: 'Der Server ist nicht erreichbar. Bitte versuchen Sie es später erneut.',
     load: 'Der Assistent ist derzeit nicht erreichbar.',
+    plain: 'Einfache Sprache', retracted: 'Die Antwort wird überarbeitet …',
+    modeAi: 'Antworten schreibt eine KI aus den Seiten der Verwaltung – mit Quellen zum Nachlesen.',
+    modeQuoted: 'Antworten werden ohne KI direkt aus den Seiten der Verwaltung zitiert.',
   },
   en: {
     launcher: 'Open chat with the city administration', close: 'Close chat', title: 'Digital assistant',
@@ -67,6 +70,9 @@ const STRINGS = {
     error: 'Sorry, something went wrong. Please try again.',
     network: 'The server cannot be reached. Please try again later.',
     load: 'The assistant is currently unavailable.',
+    plain: 'Plain language', retracted: 'Revising the answer …',
+    modeAi: 'Answers are written by an AI from the administration\'s pages – with sources to check.',
+    modeQuoted: 'Answers are quoted without AI directly from the administration\'s pages.',
   },
 };
 const lang = cfg.lang === 'en' ? 'en' : 'de';
@@ -114,6 +120,9 @@ ol,ul{margin:0;padding-left:1.25rem;font-size:.875rem}
 .fb{min-width:2.5rem;min-height:2.25rem;border:1px solid #6b7785;border-radius:.375rem;background:#fff;line-height:1}
 .fb[aria-pressed=true]{border-color:#0a4d8c;box-shadow:inset 0 0 0 1px #0a4d8c}
 .note,.hint,.comment label{margin:0;font-size:.8125rem;color:#4a5563}
+.notice{margin:.5rem 0 0;padding:.375rem .5rem;border-left:3px solid #8a5a00;background:#fff8e6;font-size:.8125rem;color:#3d2b00}
+.options{display:flex;align-items:center;gap:.375rem;margin:.25rem 0;font-size:.875rem}
+.options input{width:1.125rem;height:1.125rem;margin:0}
 .comment{display:flex;flex-wrap:wrap;gap:.375rem;width:100%}
 .comment label{width:100%}
 input,textarea{flex:1;min-width:0;border:1px solid #6b7785;background:#fff}
@@ -304,6 +313,9 @@ const input = /** @type {HTMLTextAreaElement} */ (h('textarea', {
 }));
 const sendButton = /** @type {HTMLButtonElement} */ (h('button', {
   type: 'submit', class: 'btn send', 'data-testid': 'send', text: t.send }));
+const plainToggle = /** @type {HTMLInputElement} */ (h('input', {
+  id: 'sd-plain', type: 'checkbox', 'data-testid': 'plain-language' }));
+const mode = h('p', { class: 'hint', 'data-testid': 'mode', hidden: true });
 
 const panel = h('div', {
   id: 'sd-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'sd-title',
@@ -317,7 +329,9 @@ status,
 h('form', { class: 'composer', onsubmit: submit },
   h('label', { for: 'sd-input', class: 'sr-only', text: t.input }),
   h('div', { class: 'row' }, input, sendButton),
-  h('p', { id: 'sd-hint', class: 'hint', text: t.privacy })));
+  h('div', { class: 'options' }, plainToggle, h('label', { for: 'sd-plain', text: t.plain })),
+  h('p', { id: 'sd-hint', class: 'hint', text: t.privacy }),
+  mode));
 
 const root = h('div', {
   class: 'root', lang,
@@ -412,6 +426,9 @@ function renderGreeting(info) {
   if (info.name && !cfg.title) title.textContent = info.name;
   subtitle.textContent = info.tenantName || '';
   subtitle.hidden = !info.tenantName;
+  plainToggle.checked = info.plainLanguage === true;
+  mode.textContent = info.generative ? t.modeAi : t.modeQuoted;
+  mode.hidden = false;
   const el = h('div', { class: 'msg bot', 'data-who': t.bot, 'data-testid': 'greeting' });
   appendText(el, info.greeting || '');
   el.append(chips(info.suggestedQuestions, t.suggestions, 'suggestion') || '');
@@ -511,6 +528,11 @@ function createAnswer(typing) {
       appendText(text, delta);
       scrollToEnd(stick);
     },
+    /** The text so far failed a check on the server; a replacement follows. */
+    retract() {
+      text.textContent = '';
+      status.textContent = t.retracted;
+    },
     /** @param {Citation} c */
     citation(c) {
       const name = String(c.title || c.url || '').trim();
@@ -529,6 +551,7 @@ function createAnswer(typing) {
     done(d, conversation) {
       attach();
       el.dataset.answerType = String(d.answerType || '');
+      if (typeof d.notice === 'string' && d.notice) text.after(h('p', { class: 'notice', 'data-testid': 'notice', text: d.notice }));
       if (d.contact && typeof d.contact === 'object') text.after(renderContact(d.contact));
       el.append(chips(d.followUps, t.followUps, 'followup') || '');
       if (typeof d.messageId === 'string' && d.messageId) {
@@ -577,7 +600,7 @@ async function ask(question) {
 
     /** @param {string} id */
     const post = (id) => request('POST', `${tenantPath}/conversations/${enc(id)}/messages`,
-      { text, language: lang }, { Accept: 'text/event-stream' }, controller.signal);
+      { text, language: lang, plainLanguage: plainToggle.checked }, { Accept: 'text/event-stream' }, controller.signal);
     let id = await conversation(controller.signal);
     /** @type {Response} */
     let res;
@@ -598,6 +621,7 @@ async function ask(question) {
       try { payload = JSON.parse(data); } catch { return; }
       if (finished || !payload || typeof payload !== 'object') return;
       if (event === 'delta' && typeof payload.text === 'string') answer.delta(payload.text);
+      else if (event === 'retract') answer.retract();
       else if (event === 'citation') answer.citation(payload);
       else if (event === 'done' || event === 'error') {
         finished = true;

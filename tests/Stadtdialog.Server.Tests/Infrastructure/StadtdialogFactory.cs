@@ -205,12 +205,12 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Asks a question with <c>Accept: text/event-stream</c> and parses the streamed answer.</summary>
-    public async Task<StreamedAnswer> AskAsync(string tenant, Guid conversationId, string text, string? language = "de")
+    public async Task<StreamedAnswer> AskAsync(string tenant, Guid conversationId, string text, string? language = "de", bool? plainLanguage = null)
     {
         using var client = CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenant}/conversations/{conversationId}/messages")
         {
-            Content = JsonContent.Create(new { text, language }),
+            Content = JsonContent.Create(new { text, language, plainLanguage }),
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);

@@ -15,19 +15,39 @@ public sealed record WireContact(string? Name, string? Phone, string? Email, str
 
 public sealed record WireCitation(int Index, string Title, string Url, string? Section);
 
-public sealed record WireDone(Guid MessageId, string AnswerType, double Confidence, IReadOnlyList<string> FollowUps, WireContact? Contact);
+public sealed record WireDone(Guid MessageId, string AnswerType, double Confidence, IReadOnlyList<string> FollowUps, WireContact? Contact)
+{
+    public string? Notice { get; init; }
+
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    public double? Readability { get; init; }
+}
 
 public sealed record WireConversationStarted(Guid Id, string Assistant, string Greeting, IReadOnlyList<string> SuggestedQuestions);
 
 public sealed record WireMessage(
-    Guid Id, string Role, string Content, string? AnswerType, double? Confidence, IReadOnlyList<WireCitation> Citations, DateTimeOffset CreatedAt);
+    Guid Id, string Role, string Content, string? AnswerType, double? Confidence, IReadOnlyList<WireCitation> Citations, DateTimeOffset CreatedAt)
+{
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    public double? Readability { get; init; }
+}
 
 public sealed record WireConversation(Guid Id, string Assistant, IReadOnlyList<WireMessage> Messages);
 
 /// <summary>A streamed answer: every event in order, plus what a client assembles from them.</summary>
 public sealed record StreamedAnswer(IReadOnlyList<SseEvent> Events, string Raw)
 {
-    public string Text => string.Concat(Events.Where(e => e.Name == "delta").Select(e => e.As<WireDelta>().Text));
+    /// <summary>The answer as a client shows it: deltas after the last <c>retract</c>.</summary>
+    public string Text => string.Concat(Events.Skip(Events.ToList().FindLastIndex(e => e.Name == "retract") + 1)
+        .Where(e => e.Name == "delta").Select(e => e.As<WireDelta>().Text));
+
+    public bool Retracted => Events.Any(e => e.Name == "retract");
 
     public IReadOnlyList<WireCitation> Citations => Events.Where(e => e.Name == "citation").Select(e => e.As<WireCitation>()).ToList();
 

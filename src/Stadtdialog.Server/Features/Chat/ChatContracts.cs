@@ -20,7 +20,15 @@ public sealed record MessageDto(
     string? AnswerType,
     double? Confidence,
     IReadOnlyList<CitationDto> Citations,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public string? Language { get; init; }
+
+    public bool PlainLanguage { get; init; }
+
+    /// <summary>Flesch–Amstad readability of an answer (0 hard … 100 easy).</summary>
+    public double? Readability { get; init; }
+}
 
 public sealed record ConversationDto(Guid Id, string Assistant, DateTimeOffset CreatedAt, IReadOnlyList<MessageDto> Messages);
 

@@ -116,7 +116,10 @@ public static partial class ChatEndpoints
         var conversation = await chat.GetConversationAsync(conversationId, ct);
         return TypedResults.Ok(new ConversationDto(conversation.Id, conversation.Assistant!.Slug, conversation.CreatedAt,
             conversation.Messages.Select(m => new MessageDto(m.Id, m.Role, m.Content, m.AnswerType, m.Confidence,
-                m.Citations.Select(ToDto).ToList(), m.CreatedAt)).ToList()));
+                m.Citations.Select(ToDto).ToList(), m.CreatedAt)
+            {
+                Language = m.Language, PlainLanguage = m.PlainLanguage, Readability = m.Readability,
+            }).ToList()));
     }
 
     private static async Task<IResult> SendMessage(

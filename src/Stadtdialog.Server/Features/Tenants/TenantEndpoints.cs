@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Data;
+using Stadtdialog.Generative;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Server.Features.Tenants;
@@ -17,7 +18,17 @@ public sealed record AssistantSummary(
     IReadOnlyList<string> SuggestedQuestions,
     IReadOnlyList<string> Languages,
     double MinConfidence,
-    ContactInfo Contact);
+    ContactInfo Contact)
+{
+    /// <summary>
+    /// Whether answers can be written by a language model. False: every answer is quoted from the municipality's
+    /// pages (no plain language, no translation) — the widget says so.
+    /// </summary>
+    public bool Generative { get; init; }
+
+    /// <summary>The assistant answers in plain language (Einfache Sprache) unless the citizen turns it off.</summary>
+    public bool PlainLanguage { get; init; }
+}
 
 /// <summary>
 /// Resolves the tenant of every <c>/api/tenants/{tenant}/…</c> request once, into the scoped
@@ -70,26 +81,30 @@ public static class TenantEndpoints
             })
             .WithName("GetTenant").WithSummary("A municipality with its contact details");
 
-        tenant.MapGet("/assistants", async (TenantContext context, StadtdialogDbContext db, CancellationToken ct) =>
+        tenant.MapGet("/assistants", async (TenantContext context, StadtdialogDbContext db, LanguageModels models, CancellationToken ct) =>
             {
                 var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == context.TenantId, ct);
                 var assistants = await db.Assistants.AsNoTracking().Where(a => a.Published && a.Audience == AssistantAudience.Citizens).OrderBy(a => a.Name).ToListAsync(ct);
-                return TypedResults.Ok(assistants.Select(a => ToSummary(t, a)).ToList());
+                return TypedResults.Ok(assistants.Select(a => ToSummary(t, a, models)).ToList());
             })
             .WithName("ListAssistants").WithSummary("The published assistants of a municipality");
 
-        tenant.MapGet("/assistants/{assistant}", async (string assistant, TenantContext context, StadtdialogDbContext db, CancellationToken ct) =>
+        tenant.MapGet("/assistants/{assistant}", async (string assistant, TenantContext context, StadtdialogDbContext db, LanguageModels models, CancellationToken ct) =>
             {
                 var t = await db.Tenants.AsNoTracking().SingleAsync(x => x.Id == context.TenantId, ct);
                 var a = await db.Assistants.AsNoTracking().SingleOrDefaultAsync(x => x.Slug == assistant && x.Published && x.Audience == AssistantAudience.Citizens, ct)
                     ?? throw new global::Stadtdialog.NotFoundException($"Den Assistenten '{assistant}' gibt es bei '{t.Id}' nicht.");
-                return TypedResults.Ok(ToSummary(t, a));
+                return TypedResults.Ok(ToSummary(t, a, models));
             })
             .WithName("GetAssistant").WithSummary("An assistant's public profile (what the widget shows)");
         return app;
     }
 
-    private static AssistantSummary ToSummary(Tenant tenant, Assistant assistant) => new(
+    private static AssistantSummary ToSummary(Tenant tenant, Assistant assistant, LanguageModels models) => new(
         assistant.Slug, assistant.Name, tenant.Name, assistant.Audience, assistant.Greeting, assistant.SuggestedQuestions,
-        tenant.Languages, assistant.MinConfidence, tenant.Contact);
+        tenant.Languages, assistant.MinConfidence, tenant.Contact)
+    {
+        Generative = assistant.Generation.Enabled && models.Resolve(tenant, assistant) is not null,
+        PlainLanguage = assistant.Generation.PlainLanguage,
+    };
 }
