@@ -14,6 +14,7 @@ using Stadtdialog.Knowledge;
 using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Sources;
 using Stadtdialog.Retrieval;
+using Stadtdialog.Retrieval.Vectors;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog;
@@ -40,6 +41,7 @@ public static class StadtdialogCore
         services.AddSingleton(_ => new GermanTextAnalysis());
         services.AddSingleton<SearchIndexRegistry>();
         services.AddSingleton<KnowledgeSearch>();
+        services.AddVectorRetrieval();
         services.AddSingleton<ExtractiveAnswerer>();
         services.AddSingleton<ITurnHandler, RulesHandler>();
         services.AddSingleton<ITurnHandler, RetrievalHandler>();
@@ -51,7 +53,7 @@ public static class StadtdialogCore
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(data.Value.FullDirectory, "keys")), loggers));
         services.AddSingleton<TokenBudgets>();
         services.AddSingleton<LanguageModels>();
-        services.AddSingleton<LanguageDetection>();
+        services.AddSingleton(_ => LanguageDetection.Instance);
         services.AddSingleton<QueryTranslation>();
         services.AddSingleton<TurnPipeline>();
         services.AddScoped<ChatService>();

@@ -570,6 +570,43 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.ToTable("TokenUsage");
                 });
 
+            modelBuilder.Entity("Stadtdialog.Retrieval.Vectors.ChunkEmbedding", b =>
+                {
+                    b.Property<Guid>("ChunkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dimensions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("ChunkId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "Model");
+
+                    b.ToTable("ChunkEmbeddings", (string)null);
+                });
+
             modelBuilder.Entity("Stadtdialog.Data.Assistant", b =>
                 {
                     b.HasOne("Stadtdialog.Data.Tenant", null)
@@ -901,6 +938,15 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.HasOne("Stadtdialog.Data.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stadtdialog.Retrieval.Vectors.ChunkEmbedding", b =>
+                {
+                    b.HasOne("Stadtdialog.Data.Chunk", null)
+                        .WithOne()
+                        .HasForeignKey("Stadtdialog.Retrieval.Vectors.ChunkEmbedding", "ChunkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -4,6 +4,7 @@ using Stadtdialog.Server.Features.Chat;
 using Stadtdialog.Server.Features.Demo;
 using Stadtdialog.Server.Features.Generative;
 using Stadtdialog.Server.Features.Knowledge;
+using Stadtdialog.Server.Features.OpenAi;
 using Stadtdialog.Server.Features.Platform;
 using Stadtdialog.Server.Features.Tenants;
 
@@ -16,6 +17,7 @@ builder.AddTenants();           // tenant resolution per request
 builder.AddChat();              // conversations, streamed turns, feedback
 builder.AddKnowledge();         // ingestion jobs: worker and scheduler
 builder.AddGenerative();        // language model settings, plain-language tool
+builder.AddOpenAiCompatibleApi(); // tenant API keys, the /v1 authentication scheme
 builder.AddDemo();              // demo municipality from samples/, demo website
 
 var app = builder.Build();
@@ -28,6 +30,7 @@ app.MapTenants();               // /api/tenants
 app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
 app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
 app.MapGenerative();            // /api/tenants/{tenant}/model, plain-language, readability (editors)
+app.MapOpenAiCompatibleApi();   // /v1/models, /v1/chat/completions; /api/tenants/{tenant}/api-keys (editors)
 app.MapDemo();                  // /, /widget.js, /demo/{page}
 
 await app.RunAsync();

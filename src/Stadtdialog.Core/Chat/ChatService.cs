@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Data;
 using Stadtdialog.Generative;
+using Stadtdialog.Generative.Safety;
 using Stadtdialog.Retrieval;
+using Stadtdialog.Retrieval.Vectors;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Chat;
@@ -41,6 +43,8 @@ public sealed class ChatService(
     TenantDirectory tenants,
     LanguageDetection languages,
     QueryTranslation translation,
+    LanguageModels models,
+    HybridSearch hybrid,
     TimeProvider time)
 {
     /// <summary>Longest accepted question, in characters.</summary>
@@ -121,6 +125,11 @@ public sealed class ChatService(
     {
         var allowed = municipality.Languages.Count > 0 ? municipality.Languages : ["de"];
         var fallback = requested is { Length: >= 2 } && allowed.Contains(requested[..2]) ? requested[..2] : allowed[0];
+        if (allowed.Count == 1)
+        {
+            return fallback;
+        }
+
         var guess = languages.Detect(question, allowed, fallback);
         return guess.IsFallback ? fallback : guess.Language;
     }
@@ -172,10 +181,11 @@ public sealed class ChatService(
         var municipality = input.Tenant;
         var context = new TurnContext(municipality, input.Assistant, input.Question, input.Language, async ct =>
             {
+                var question = WithoutPersonalData(input.Question);
                 var query = input.Language == "de"
-                    ? input.Question
-                    : await translation.ToGermanAsync(municipality, input.Assistant, input.Question, ct);
-                return Search(municipality, query);
+                    ? question
+                    : await translation.ToGermanAsync(municipality, input.Assistant, question, ct);
+                return await SearchAsync(municipality, query, ct);
             })
         {
             PlainLanguage = input.PlainLanguage,
@@ -192,6 +202,42 @@ public sealed class ChatService(
         return answer;
     }
 
+    /// <summary>
+    /// The question without names, e-mail addresses, phone numbers and the like: they say nothing about which page
+    /// answers it, and as unknown words they would only lower the retrieval's confidence.
+    /// </summary>
+    internal static string WithoutPersonalData(string question)
+    {
+        var matches = PiiRedactor.Find(question);
+        if (matches.Count == 0)
+        {
+            return question;
+        }
+
+        var text = new System.Text.StringBuilder(question.Length);
+        var position = 0;
+        foreach (var match in matches.OrderBy(m => m.Index))
+        {
+            if (match.Index >= position)
+            {
+                text.Append(question, position, match.Index - position).Append(' ');
+                position = match.Index + match.Length;
+            }
+        }
+
+        return text.Append(question, position, question.Length - position).ToString();
+    }
+
+    /// <summary>
+    /// The tenant's knowledge for a question: hybrid (BM25 and vectors, fused by reciprocal rank) when the tenant has
+    /// an embedding model, else BM25. A failing embedding endpoint gives the BM25 result.
+    /// </summary>
+    public async Task<SearchResult> SearchAsync(Tenant municipality, string question, CancellationToken cancellationToken, int maxDocuments = 5) =>
+        models.GetEmbeddings(municipality) is { } embeddings
+            ? await hybrid.SearchAsync(municipality, question, embeddings.Generator, embeddings.Model, maxDocuments, cancellationToken)
+            : Search(municipality, question, maxDocuments);
+
+    /// <summary>BM25 only (the CLI's <c>--explain</c>, tests).</summary>
     public SearchResult Search(Tenant municipality, string question, int maxDocuments = 5) =>
         search.Search(indexes.Get(municipality.Id), indexes.Synonyms(municipality.Id, municipality.Synonyms), question, maxDocuments);
 

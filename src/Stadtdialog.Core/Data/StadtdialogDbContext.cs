@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Stadtdialog.Retrieval.Vectors;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Data;
@@ -21,6 +22,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
     public DbSet<Document> Documents => Set<Document>();
 
     public DbSet<Chunk> Chunks => Set<Chunk>();
+
+    public DbSet<ChunkEmbedding> ChunkEmbeddings => Set<ChunkEmbedding>();
 
     public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
 
@@ -98,6 +101,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
         modelBuilder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
 
+        modelBuilder.ApplyConfiguration(new ChunkEmbeddingConfiguration());
+
         modelBuilder.Entity<Conversation>(b =>
         {
             b.HasOne(c => c.Assistant).WithMany().HasForeignKey(c => c.AssistantId).OnDelete(DeleteBehavior.Cascade);
@@ -144,6 +149,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         ApplyTenantFilter<KnowledgeSource>(modelBuilder);
         ApplyTenantFilter<Document>(modelBuilder);
         ApplyTenantFilter<Chunk>(modelBuilder);
+        ApplyTenantFilter<ChunkEmbedding>(modelBuilder);
         ApplyTenantFilter<IngestionJob>(modelBuilder);
         ApplyTenantFilter<Conversation>(modelBuilder);
         ApplyTenantFilter<Message>(modelBuilder);

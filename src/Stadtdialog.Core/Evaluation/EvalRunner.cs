@@ -88,7 +88,7 @@ public sealed class EvalRunner(ChatService chat)
         var outcomes = new List<EvalOutcome>();
         foreach (var question in questions)
         {
-            var result = chat.Search(tenant, question.Question);
+            var result = await chat.SearchAsync(tenant, question.Question, cancellationToken);
             var answer = await chat.AnswerAsync(tenant, assistant, question.Question, "de", cancellationToken);
             var retrieved = result.Hits.Select(h => h.Url).ToList();
             int? rank = null;

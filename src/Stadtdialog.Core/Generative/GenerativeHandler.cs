@@ -47,7 +47,7 @@ public sealed partial class GenerativeHandler(LanguageModels models, ExtractiveA
         var mustRewrite = context.PlainLanguage || context.Language != "de";
         if (extractive is not null && !mustRewrite
             && ((extractive.AnswerType == AnswerTypes.Curated && assistant.Generation.CuratedWithoutModel)
-                || retrieval.Confidence >= assistant.Generation.DirectAnswerConfidence))
+                || (assistant.Generation.DirectAnswerConfidence < 1 && retrieval.Confidence >= assistant.Generation.DirectAnswerConfidence)))
         {
             return null;
         }
@@ -99,10 +99,12 @@ public sealed partial class GenerativeHandler(LanguageModels models, ExtractiveA
 
         var text = new StringBuilder();
         var written = 0;
+        ChatFinishReason? finish = null;
         try
         {
             await foreach (var update in handle.Client.GetStreamingResponseAsync(messages, options, cancellationToken))
             {
+                finish ??= update.FinishReason;
                 text.Append(update.Text);
                 if (text.Length >= MarkerHoldback && !StartsLikeNoAnswer(text))
                 {
@@ -114,6 +116,13 @@ public sealed partial class GenerativeHandler(LanguageModels models, ExtractiveA
         {
             LogModelFailed(logger, ex, context.Tenant.Id, handle.Model.Model, reason);
             return await FallbackAsync(context, extractive, reason, written > 0, cancellationToken);
+        }
+
+        if (policy.BlockedReason is null && finish != ChatFinishReason.Stop)
+        {
+            // Cut off (no finish reason: the stream broke; "length": the token cap), or a tool call nobody offered.
+            LogAnswerRejected(logger, context.Tenant.Id, handle.Model.Model, FallbackReasons.Error, $"finish reason {finish?.Value ?? "none"}");
+            return await FallbackAsync(context, extractive, FallbackReasons.Error, written > 0, cancellationToken);
         }
 
         var verdict = policy.Grounding ?? GroundingCheck.Verify(text.ToString(), sources.Count, policy.EvidenceTexts);

@@ -102,7 +102,9 @@ public sealed class LanguageModels(
         }
 
         var protectedKey = Pick(own?.ProtectedApiKey, tenant.Model.ProtectedApiKey, null);
-        var apiKey = protectedKey is null ? defaults.ApiKey : Unprotect(protectedKey);
+
+        // The platform's key goes only to the platform's endpoint, never to one a tenant configured.
+        var apiKey = protectedKey is not null ? Unprotect(protectedKey) : SameEndpoint(endpoint, defaults.Endpoint) ? defaults.ApiKey : null;
         return new EffectiveModel(
             OpenAiCompatible.NormalizeEndpoint(endpoint),
             model,
@@ -116,7 +118,9 @@ public sealed class LanguageModels(
     public ModelHandle? Get(Tenant tenant, Assistant? assistant = null)
     {
         var model = Resolve(tenant, assistant);
-        return model is null ? null : _handles.GetOrAdd(model.CacheKey, _ => Build(model));
+
+        // The client is shared per endpoint, model and key; per-call settings (temperature, tokens) come fresh.
+        return model is null ? null : _handles.GetOrAdd(model.CacheKey, _ => Build(model)) with { Model = model };
     }
 
     /// <summary>The tenant's embedding generator for hybrid retrieval, or null without an embedding model.</summary>
@@ -130,7 +134,8 @@ public sealed class LanguageModels(
             return null;
         }
 
-        var apiKey = tenant.Model.ProtectedApiKey is { } p ? Unprotect(p) : defaults.ApiKey;
+        var apiKey = tenant.Model.ProtectedApiKey is { } p ? Unprotect(p)
+            : SameEndpoint(endpoint, defaults.EmbeddingEndpoint ?? defaults.Endpoint) ? defaults.ApiKey : null;
         var uri = OpenAiCompatible.NormalizeEndpoint(endpoint);
         var key = $"{uri}|{model}|{apiKey?.GetHashCode(StringComparison.Ordinal)}";
         var generator = _embedders.GetOrAdd(key, _ => OpenAiCompatible.CreateEmbeddingGenerator(
@@ -152,7 +157,7 @@ public sealed class LanguageModels(
     {
         var defaults = options.Value;
         var breaker = _breakers.GetOrAdd(BreakerKey(model), _ => new CircuitBreaker(
-            new CircuitBreakerOptions { FailuresToOpen = defaults.FailuresToOpen, BreakDuration = TimeSpan.FromSeconds(defaults.BreakSeconds) },
+            new CircuitBreakerOptions { ConsecutiveFailures = defaults.FailuresToOpen, BreakDuration = TimeSpan.FromSeconds(defaults.BreakSeconds) },
             time));
         var raw = OpenAiCompatible.CreateChatClient(http.CreateClient(HttpClientName), model.Endpoint, model.Model, model.ApiKey, model.Timeout);
         var client = new ChatClientBuilder(raw)
@@ -165,6 +170,9 @@ public sealed class LanguageModels(
             .Build();
         return new ModelHandle(client, model, breaker);
     }
+
+    private static bool SameEndpoint(string endpoint, string? platform) =>
+        platform is not null && OpenAiCompatible.NormalizeEndpoint(endpoint) == OpenAiCompatible.NormalizeEndpoint(platform);
 
     private static string BreakerKey(EffectiveModel model) => $"{model.Endpoint}|{model.Model}";
 

@@ -112,12 +112,14 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         return report;
     }
 
-    /// <summary>Creates a municipality with the default citizens' assistant and no knowledge yet.</summary>
-    public async Task CreateEmptyTenantAsync(string id, string name, ContactInfo contact)
+    /// <summary>
+    /// Creates a municipality with no knowledge yet, with the given assistants (none: the default citizens' assistant).
+    /// </summary>
+    public async Task CreateEmptyTenantAsync(string id, string name, ContactInfo contact, params AssistantConfig[] assistants)
     {
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<TenantProvisioning>().ApplyAsync(
-            new TenantConfig { Id = id, Name = name, Contact = contact }, TestContext.Current.CancellationToken);
+            new TenantConfig { Id = id, Name = name, Contact = contact, Assistants = [.. assistants] }, TestContext.Current.CancellationToken);
     }
 
     /// <summary>A client of the administration API: it sends the operator key as bearer token.</summary>

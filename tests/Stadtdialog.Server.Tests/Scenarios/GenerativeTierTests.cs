@@ -20,7 +20,8 @@ public sealed class GenerativeTierTests : IAsyncLifetime
 {
     private const string Tenant = StadtdialogFactory.DemoTenant;
     private const string Passport = "Wie beantrage ich einen neuen Personalausweis?";
-    private const string Grounded = "Den Personalausweis beantragen Sie persönlich im Bürgerbüro [1].";
+    private const string Grounded = "Den Personalausweis beantragen Sie persönlich im Bürgerbüro [1]. Bringen Sie dazu Ihren " +
+        "bisherigen Ausweis und ein aktuelles biometrisches Passfoto mit, dann geht alles schneller [1].";
 
     private FakeOpenAiServer _model = null!;
     private StadtdialogFactory _server = null!;
@@ -42,7 +43,7 @@ public sealed class GenerativeTierTests : IAsyncLifetime
         };
 
         // Send every answerable question to the model (the demo's extractive answers are confident).
-        await SetGenerationAsync(new { directAnswerConfidence = 1.0 });
+        await SetGenerationAsync(new { directAnswerConfidence = 1.0, curatedWithoutModel = false });
     }
 
     public async ValueTask DisposeAsync()
@@ -128,10 +129,7 @@ public sealed class GenerativeTierTests : IAsyncLifetime
         Assert.Equal("retrieval", answer.Done.AnswerType);
         Assert.Contains("Personalausweis", answer.Text, StringComparison.Ordinal);
         Assert.NotEmpty(answer.Citations);
-        if (failure != "tool-call")
-        {
-            Assert.Contains("KI-Dienst", answer.Done.Notice ?? "", StringComparison.Ordinal);
-        }
+        Assert.Contains("KI-Dienst", answer.Done.Notice ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,9 +189,10 @@ public sealed class GenerativeTierTests : IAsyncLifetime
     {
         var question = "Ich heiße Anna Schmidt, E-Mail anna.schmidt@example.de, Telefon 0171 2345678. " + Passport;
 
-        await _server.AskNewAsync(Tenant, question);
+        var (_, answer) = await _server.AskNewAsync(Tenant, question);
 
-        var body = Assert.Single(_model.ChatRequests).Body;
+        Assert.True(_model.ChatRequests.Count == 1, $"expected one model call. Stream:\n{answer}");
+        var body = _model.ChatRequests[0].Body;
         Assert.DoesNotContain("anna.schmidt@example.de", body, StringComparison.Ordinal);
         Assert.DoesNotContain("2345678", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Anna Schmidt", body, StringComparison.Ordinal);
@@ -208,7 +207,7 @@ public sealed class GenerativeTierTests : IAsyncLifetime
 
         Assert.Equal("generative", answer.Done.AnswerType);
         Assert.True(answer.Done.PlainLanguage);
-        Assert.Contains("Einfache Sprache", _model.ChatRequests[^1].Messages[0].Content, StringComparison.Ordinal);
+        Assert.Contains("Einfacher Sprache", _model.ChatRequests[^1].Messages[0].Content, StringComparison.Ordinal);
         var stored = await _server.GetConversationAsync(Tenant, conversation);
         Assert.True(stored.Messages[^1].PlainLanguage);
         Assert.NotNull(stored.Messages[^1].Readability);
@@ -217,7 +216,7 @@ public sealed class GenerativeTierTests : IAsyncLifetime
     [Fact]
     public async Task A_question_in_English_is_searched_in_German_and_answered_in_English()
     {
-        _model.Respond(request => request.Messages[0].Content.Contains("Übersetze", StringComparison.Ordinal)
+        _model.Respond(request => request.Messages[0].Content.StartsWith("Übersetze die Frage", StringComparison.Ordinal)
             ? Reply.Text(Passport)
             : Reply.Text("You apply for a new identity card in person at the citizens' office [1]."));
 
@@ -398,7 +397,7 @@ public sealed class ModelSettingsTests : IAsyncLifetime
 
         Assert.StartsWith("Sie brauchen", result.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.True(result.GetProperty("after").GetProperty("fleschAmstad").GetDouble() > result.GetProperty("before").GetProperty("fleschAmstad").GetDouble());
-        Assert.Contains("37", result.GetProperty("missingNumbers").EnumerateArray().Select(n => n.GetString()));
+        Assert.Contains("37,00", result.GetProperty("missingNumbers").EnumerateArray().Select(n => n.GetString()));
         Assert.Contains("<text>", _model.ChatRequests[^1].AllMessageText, StringComparison.Ordinal);
     }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stadtdialog.Data;
+using Stadtdialog.Generative;
+using Stadtdialog.Retrieval.Vectors;
 using Stadtdialog.Knowledge.Sources;
 using Stadtdialog.Tenancy;
 
@@ -164,6 +166,7 @@ public sealed partial class IngestionJobRunner(
             await using var runScope = scopes.CreateAsyncScope();
             runScope.ServiceProvider.GetRequiredService<TenantContext>().Set(queued.TenantId);
             report = await runScope.ServiceProvider.GetRequiredService<KnowledgeIngestor>().RunAsync(job.SourceId, progress, cancellationToken);
+            await EmbedAsync(runScope.ServiceProvider, queued.TenantId, cancellationToken);
             job.Status = JobStatus.Succeeded;
         }
         catch (SourceUnavailableException ex)
@@ -216,6 +219,22 @@ public sealed partial class IngestionJobRunner(
         await db.SaveChangesAsync(CancellationToken.None);
         LogJobFinished(logger, queued.TenantId, job.SourceId, job.Status);
         return job;
+    }
+
+    /// <summary>
+    /// With an embedding model configured, the run's new passages get their vectors for hybrid retrieval (still
+    /// under the tenant's lock). The indexer never throws for an unreachable endpoint: BM25 keeps working and the
+    /// next run embeds what is missing.
+    /// </summary>
+    private static async Task EmbedAsync(IServiceProvider services, string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await services.GetRequiredService<StadtdialogDbContext>().Tenants.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+        if (tenant is not null && services.GetRequiredService<LanguageModels>().GetEmbeddings(tenant) is { } embeddings)
+        {
+            await services.GetRequiredService<EmbeddingIndexer>()
+                .EmbedMissingAsync(tenantId, embeddings.Generator, embeddings.Model, cancellationToken);
+        }
     }
 
     private static async Task WriteProgressAsync(StadtdialogDbContext db, IngestionJob job, Func<IngestionProgress?> latest, CancellationToken cancellationToken)

@@ -78,6 +78,7 @@ public static class ModelEndpoints
     public static IHostApplicationBuilder AddGenerative(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<PlainLanguageRewriter>();
+        builder.Services.AddHostedService<LanguageDetectionWarmup>();
         return builder;
     }
 
