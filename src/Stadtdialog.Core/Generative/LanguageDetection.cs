@@ -124,6 +124,12 @@ public sealed partial class LanguageDetection
             return new LanguageGuess(fallbackIso, 0, IsFallback: true);
         }
 
+        // Most questions are plainly German: two German function words decide without loading any model.
+        if (allowedIsos.Contains(German) && IsPlainlyGerman(prose))
+        {
+            return new LanguageGuess(German, 1, IsFallback: false, German);
+        }
+
         var ranked = Rank(prose);
         if (ranked.Count == 0 || ranked[0].Confidence <= 0)
         {
@@ -173,6 +179,37 @@ public sealed partial class LanguageDetection
             ? Normalize(inLanguage) == German ? names.German : names.English
             : iso;
     }
+
+    /// <summary>
+    /// At least two distinct words that are German function words and not words of English or another common
+    /// language ("die", "was", "in", "man" are left out on purpose).
+    /// </summary>
+    internal static bool IsPlainlyGerman(string prose)
+    {
+        var hits = 0;
+        string? first = null;
+        foreach (var match in WordToken().EnumerateMatches(prose))
+        {
+            var word = prose.Substring(match.Index, match.Length).ToLowerInvariant();
+            if (GermanFunctionWords.Contains(word) && word != first && ++hits == 1)
+            {
+                first = word;
+            }
+
+            if (hits >= 2)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly FrozenSet<string> GermanFunctionWords = FrozenSet.Create(StringComparer.Ordinal,
+        "ich", "und", "der", "das", "ist", "wie", "wo", "wann", "welche", "welcher", "welches", "einen", "eine", "einem",
+        "einer", "mein", "meine", "meinen", "kann", "muss", "bei", "mit", "für", "nicht", "auch", "oder", "bitte",
+        "gibt", "habe", "möchte", "brauche", "warum", "wer", "wieviel", "dem", "den", "des", "zum", "zur",
+        "wir", "uns", "ihr", "können", "müssen", "beantrage", "beantragen", "wohin", "woher", "sind", "noch");
 
     /// <summary>Languages by confidence, best first; Croatian, Bosnian and Serbian pooled under the best of them.</summary>
     private List<(string Language, double Confidence)> Rank(string prose)

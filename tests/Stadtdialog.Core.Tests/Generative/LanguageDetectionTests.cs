@@ -334,3 +334,19 @@ public sealed class LanguageDetectionTests
         });
     }
 }
+
+public sealed class PlainlyGermanTests
+{
+    [Theory]
+    [InlineData("Wie beantrage ich einen neuen Personalausweis?", true)]
+    [InlineData("Wo ist das Bürgerbüro?", true)]
+    [InlineData("Was kostet der Ausweis und wann ist das Amt offen?", true)]
+    [InlineData("How do I apply for a new identity card?", false)]
+    [InlineData("I want to die in the Bürgeramt", false)]
+    [InlineData("Perso beantragen", false)]
+    [InlineData("Yeni kimlik kartı için nasıl başvurabilirim?", false)]
+    public void Two_german_function_words_decide_without_a_model(string text, bool expected)
+    {
+        Assert.Equal(expected, Stadtdialog.Generative.LanguageDetection.IsPlainlyGerman(text));
+    }
+}
