@@ -106,13 +106,13 @@ finally
 
 static Process StartServer(BenchOptions options, Uri model, string data)
 {
-    var start = new ProcessStartInfo("dotnet", [options.ServerDll])
+    // --urls on the command line: it wins over the "Urls" of appsettings.json (ASPNETCORE_URLS would not).
+    var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(options.ServerDll), "--urls", $"http://127.0.0.1:{options.Port}"])
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,
         WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.ServerDll))!,
     };
-    start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{options.Port}";
     start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
     start.Environment["Stadtdialog__Data__Directory"] = data;
     start.Environment["Stadtdialog__Chat__MessagesPerMinutePerClient"] = "0";

@@ -106,7 +106,7 @@ public sealed partial class GenerativeHandler(LanguageModels models, ExtractiveA
             {
                 finish ??= update.FinishReason;
                 text.Append(update.Text);
-                if (text.Length >= MarkerHoldback && !StartsLikeNoAnswer(text))
+                if (!MayBeNoAnswer(text))
                 {
                     written = await FlushAsync(context.Output, text, written, cancellationToken);
                 }
@@ -267,10 +267,19 @@ public sealed partial class GenerativeHandler(LanguageModels models, ExtractiveA
         return kept;
     }
 
-    private static bool StartsLikeNoAnswer(StringBuilder text)
+    /// <summary>
+    /// Whether the answer so far could still be the "no answer" marker (then nothing is shown yet): only while it is
+    /// a beginning of the marker, so ordinary answers stream from their first token.
+    /// </summary>
+    private static bool MayBeNoAnswer(StringBuilder text)
     {
         var start = text.ToString(0, Math.Min(text.Length, MarkerHoldback + 8)).TrimStart();
-        return start.StartsWith("[KEINE", StringComparison.OrdinalIgnoreCase) || start.StartsWith("KEINE_", StringComparison.OrdinalIgnoreCase);
+        var marker = GroundingCheck.NoAnswerMarker;
+        return start.Length == 0
+            || marker.StartsWith(start, StringComparison.OrdinalIgnoreCase)
+            || start.StartsWith(marker, StringComparison.OrdinalIgnoreCase)
+            || "KEINE_ANTWORT".StartsWith(start, StringComparison.OrdinalIgnoreCase)
+            || start.StartsWith("KEINE_", StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<int> FlushAsync(ITurnOutput output, StringBuilder text, int written, CancellationToken cancellationToken)

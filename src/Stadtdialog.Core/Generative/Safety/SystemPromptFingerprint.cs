@@ -15,15 +15,22 @@ internal sealed class SystemPromptFingerprint
     /// <summary>The normalised fixed part of every canary (<c>SD-CANARY-</c>).</summary>
     private const string CanaryFormat = "sdcanary";
 
-    private SystemPromptFingerprint(HashSet<ulong> shingles, string[] canaryPatterns, string[] canaryPrefixes, int shingleWords)
+    private SystemPromptFingerprint(HashSet<ulong> shingles, HashSet<ulong>[] runStarts, string[] canaryPatterns, string[] canaryPrefixes, int shingleWords)
     {
         Shingles = shingles;
+        RunStarts = runStarts;
         CanaryPatterns = canaryPatterns;
         CanaryPrefixes = canaryPrefixes;
         ShingleWords = shingleWords;
     }
 
     public HashSet<ulong> Shingles { get; }
+
+    /// <summary>
+    /// <c>RunStarts[k]</c> (1 ≤ k &lt; n): hashes of every run of k consecutive prompt words. Only an answer that
+    /// ends in such a run can still grow into a leak, so only those words are held back while streaming.
+    /// </summary>
+    public HashSet<ulong>[] RunStarts { get; }
 
     /// <summary>Normalised strings whose appearance is a leak: the start of a canary's secret part, alone or after "sdcanary".</summary>
     public string[] CanaryPatterns { get; }
@@ -56,9 +63,16 @@ internal sealed class SystemPromptFingerprint
             prefixes.Add(CanaryFormat);
         }
 
+        var runStarts = new HashSet<ulong>[shingleWords];
+        runStarts[0] = [];
+        for (var k = 1; k < shingleWords; k++)
+        {
+            runStarts[k] = ShinglesOf(systemPrompt, k);
+        }
+
         return shingles.Count == 0 && patterns.Count == 0
             ? null
-            : new SystemPromptFingerprint(shingles, [.. patterns], [.. prefixes], shingleWords);
+            : new SystemPromptFingerprint(shingles, runStarts, [.. patterns], [.. prefixes], shingleWords);
     }
 
     public SystemPromptLeakScanner NewScanner() => new(this);
@@ -189,23 +203,76 @@ internal sealed class SystemPromptLeakScanner
     public bool Leaked { get; private set; }
 
     /// <summary>
-    /// Text before this offset (counted over everything fed so far) can be released: it holds no word of the last
-    /// <c>n</c> word starts and none of the last <see cref="SystemPromptFingerprint.CanaryWindow"/> letters or digits.
+    /// Text before this offset (counted over everything fed so far) can be released. Held back is only what could
+    /// still become a leak: the longest tail of two or more completed words that is a run of prompt words (it may
+    /// grow into <c>n</c>; the word being written after it waits too), and the longest tail of letters and digits
+    /// that begins a canary pattern. Ordinary answers share few runs with the prompt, so text flows without delay.
     /// </summary>
     public long SafeOffset
     {
         get
         {
-            var n = _recentWordStarts.Length;
-            if (Leaked || _wordStarts < n || _alnum < _recentAlnum.Length)
+            if (Leaked)
             {
                 return 0;
             }
 
-            var oldestWord = _recentWordStarts[_wordStarts % n];
-            var oldestAlnumWord = _recentAlnumWordStarts[_alnum % _recentAlnum.Length];
-            return Math.Min(oldestWord, oldestAlnumWord);
+            // A word on its own is shown at once (the prompt's words are everyday German); from two words on, a
+            // tail that is a run of the prompt waits. A leak can so show at most its first word.
+            var hold = _offset;
+            var n = _recentWords.Length;
+            Span<ulong> run = stackalloc ulong[n];
+            for (var k = (int)Math.Min(n - 1, _words); k >= 2; k--)
+            {
+                for (var i = 0; i < k; i++)
+                {
+                    run[i] = _recentWords[(_words - k + i) % n];
+                }
+
+                if (_fingerprint.RunStarts[k].Contains(SystemPromptFingerprint.HashShingle(run[..k])))
+                {
+                    hold = Math.Min(hold, _recentWordStarts[(_words - k) % n]);
+                    break;
+                }
+            }
+
+            var window = _recentAlnum.Length;
+            for (var length = (int)Math.Min(window, _alnum); length >= 1; length--)
+            {
+                if (TailStartsCanary(length))
+                {
+                    hold = Math.Min(hold, _recentAlnumWordStarts[(_alnum - length) % window]);
+                    break;
+                }
+            }
+
+            return hold;
         }
+    }
+
+    /// <summary>Whether the last <paramref name="length"/> letters and digits are the beginning of a canary pattern.</summary>
+    private bool TailStartsCanary(int length)
+    {
+        foreach (var pattern in _fingerprint.CanaryPatterns)
+        {
+            if (length > pattern.Length)
+            {
+                continue;
+            }
+
+            var matches = true;
+            for (var i = 0; i < length && matches; i++)
+            {
+                matches = _recentAlnum[(_alnum - length + i) % _recentAlnum.Length] == pattern[i];
+            }
+
+            if (matches)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Feeds the next piece of the answer; true once it revealed the prompt.</summary>
