@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -181,9 +182,34 @@ public static partial class ChatEndpoints
     {
         var channel = Channel.CreateUnbounded<SseItem<object>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var producer = ProduceAsync(channel.Writer);
-        await foreach (var item in channel.Reader.ReadAllAsync(ct))
+
+        // Deltas that are already waiting go out as one event: under load fewer, larger writes; when idle, each
+        // piece goes out as soon as it arrives.
+        var pending = new StringBuilder();
+        while (await channel.Reader.WaitToReadAsync(ct))
         {
-            yield return item;
+            while (channel.Reader.TryRead(out var item))
+            {
+                if (item.Data is DeltaEvent delta)
+                {
+                    pending.Append(delta.Text);
+                    continue;
+                }
+
+                if (pending.Length > 0)
+                {
+                    yield return new SseItem<object>(new DeltaEvent(pending.ToString()), "delta");
+                    pending.Clear();
+                }
+
+                yield return item;
+            }
+
+            if (pending.Length > 0)
+            {
+                yield return new SseItem<object>(new DeltaEvent(pending.ToString()), "delta");
+                pending.Clear();
+            }
         }
 
         await producer;
