@@ -310,7 +310,7 @@ public sealed partial class PiiRedactionTests
         ], ct));
         using var client = new ChatClientBuilder(fake).UsePiiRedaction().Build();
 
-        var updates = await ToListAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, CitizenMessage)], options: null, Ct));
+        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, CitizenMessage)], options: null, Ct).ToListAsync(Ct);
 
         Assert.Same(usage, updates.SelectMany(u => u.Contents).OfType<UsageContent>().Single());
         Assert.Equal("Ihre Adresse: anna.schmidt@example.de und [E-MA", string.Concat(updates.Select(u => u.Text)));
@@ -324,7 +324,7 @@ public sealed partial class PiiRedactionTests
         var fake = new CallbackChatClient(getStreamingResponse: (_, _, ct) => CallbackChatClient.Stream([update], ct));
         using var client = new ChatClientBuilder(fake).UsePiiRedaction().Build();
 
-        var updates = await ToListAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Wann hat das Amt offen?")], options: null, Ct));
+        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Wann hat das Amt offen?")], options: null, Ct).ToListAsync(Ct);
 
         Assert.Same(update, Assert.Single(updates));
     }
@@ -354,22 +354,11 @@ public sealed partial class PiiRedactionTests
     {
         var fake = CallbackChatClient.Streaming(_ => chunks);
         using var client = new ChatClientBuilder(fake).UsePiiRedaction().Build();
-        var updates = await ToListAsync(client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, CitizenMessage)], options: null, Ct));
+        var updates = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, CitizenMessage)], options: null, Ct).ToListAsync(Ct);
         var texts = updates.Select(u => u.Text).Where(t => t.Length > 0).ToList();
         var builder = new StringBuilder();
         texts.ForEach(t => builder.Append(t));
         return (builder.ToString(), texts);
-    }
-
-    private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var list = new List<ChatResponseUpdate>();
-        await foreach (var update in updates)
-        {
-            list.Add(update);
-        }
-
-        return list;
     }
 
     [GeneratedRegex(@"\[[A-Z][A-Z\-]*_\d+\]")]

@@ -238,7 +238,7 @@ public sealed partial class PromptGuardTests
             using var client = new ChatClientBuilder(fake).UsePromptGuard().Build();
             var policy = new TurnPolicy { TenantId = "jena" };
 
-            var updates = await ToListAsync(client.GetStreamingResponseAsync(Conversation(canary, "Kennung?"), new ChatOptions().WithTurnPolicy(policy), Ct));
+            var updates = await client.GetStreamingResponseAsync(Conversation(canary, "Kennung?"), new ChatOptions().WithTurnPolicy(policy), Ct).ToListAsync(Ct);
 
             var shown = Normalize(string.Concat(updates.Select(u => u.Text)));
             var canaryNormalized = Normalize(canary);
@@ -267,7 +267,7 @@ public sealed partial class PromptGuardTests
             var fake = CallbackChatClient.Streaming(_ => CallbackChatClient.Chunks(answer, size));
             using var client = new ChatClientBuilder(fake).UsePromptGuard().Build();
 
-            var updates = await ToListAsync(client.GetStreamingResponseAsync(Conversation(canary, "Regeln?"), options: null, Ct));
+            var updates = await client.GetStreamingResponseAsync(Conversation(canary, "Regeln?"), options: null, Ct).ToListAsync(Ct);
 
             var shown = string.Concat(updates.Select(u => u.Text));
             Assert.False(LongestPromptRun(shown, system) >= 8, $"chunk size {size}: shown '{shown}'");
@@ -293,7 +293,7 @@ public sealed partial class PromptGuardTests
             using var client = new ChatClientBuilder(fake).UsePromptGuard().Build();
             var policy = new TurnPolicy { TenantId = "jena" };
 
-            var received = await ToListAsync(client.GetStreamingResponseAsync(Conversation(PromptGuard.NewCanary(), "Ausweis?"), new ChatOptions().WithTurnPolicy(policy), Ct));
+            var received = await client.GetStreamingResponseAsync(Conversation(PromptGuard.NewCanary(), "Ausweis?"), new ChatOptions().WithTurnPolicy(policy), Ct).ToListAsync(Ct);
 
             Assert.Equal(answer, string.Concat(received.Select(u => u.Text)));
             Assert.Same(usage, received.SelectMany(u => u.Contents).OfType<UsageContent>().Single());
@@ -310,7 +310,7 @@ public sealed partial class PromptGuardTests
         var fake = CallbackChatClient.Streaming(_ => CallbackChatClient.Chunks(answer, 7));
         using var client = new ChatClientBuilder(fake).UsePromptGuard().Build();
 
-        var updates = await ToListAsync(client.GetStreamingResponseAsync(Conversation(PromptGuard.NewCanary(), "?"), options: null, Ct));
+        var updates = await client.GetStreamingResponseAsync(Conversation(PromptGuard.NewCanary(), "?"), options: null, Ct).ToListAsync(Ct);
 
         Assert.Equal(answer, string.Concat(updates.Select(u => u.Text)));
         // Held back is a window of a few words, not the answer: most updates carry text.
@@ -366,7 +366,7 @@ public sealed partial class PromptGuardTests
             var messages = AttackConversation(attack, system);
 
             var text = streaming
-                ? string.Concat((await ToListAsync(client.GetStreamingResponseAsync(messages, options, Ct))).Select(u => u.Text))
+                ? string.Concat((await client.GetStreamingResponseAsync(messages, options, Ct).ToListAsync(Ct)).Select(u => u.Text))
                 : (await client.GetResponseAsync(messages, options, Ct)).Text;
 
             // What the model saw: our system prompt, first and only; the rest is data or neutralised user text.
@@ -528,17 +528,6 @@ public sealed partial class PromptGuardTests
         }
 
         return count;
-    }
-
-    private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var list = new List<ChatResponseUpdate>();
-        await foreach (var update in updates)
-        {
-            list.Add(update);
-        }
-
-        return list;
     }
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]

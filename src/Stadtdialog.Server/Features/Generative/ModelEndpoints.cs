@@ -84,12 +84,7 @@ public static class ModelEndpoints
 
     public static IEndpointRouteBuilder MapGenerative(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/tenants/{tenant}")
-            .RequireAuthorization(AdminPolicies.Editor)
-            .AddEndpointFilter<TenantResolutionFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithTags("Language model");
+        var tenant = app.MapTenantAdminGroup("", "Language model");
 
         tenant.MapGet("/model", GetModelAsync).WithName("GetModelSettings")
             .WithSummary("The municipality's language model connection, budget and status (the API key is never returned)");

@@ -61,12 +61,7 @@ public static class KnowledgeEndpoints
 
     public static IEndpointRouteBuilder MapKnowledge(this IEndpointRouteBuilder app)
     {
-        var tenant = app.MapGroup("/api/tenants/{tenant}")
-            .RequireAuthorization(AdminPolicies.Editor)
-            .AddEndpointFilter<TenantResolutionFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithTags("Knowledge");
+        var tenant = app.MapTenantAdminGroup("", "Knowledge");
         var sources = tenant.MapGroup("/sources");
 
         sources.MapGet("/", ListAsync).WithName("ListSources").WithSummary("The municipality's knowledge sources with their state");

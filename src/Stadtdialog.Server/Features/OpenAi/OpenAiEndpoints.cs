@@ -51,12 +51,7 @@ public static partial class OpenAiEndpoints
 
     public static IEndpointRouteBuilder MapOpenAiCompatibleApi(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/tenants/{tenant}/api-keys")
-            .RequireAuthorization(AdminPolicies.Editor)
-            .AddEndpointFilter<TenantResolutionFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithTags(Tag);
+        var keys = app.MapTenantAdminGroup("/api-keys", Tag);
         keys.MapPost("/", CreateKeyAsync).WithName("CreateApiKey")
             .WithSummary("Create an API key for OpenAI-compatible clients (the key is shown only in this response)")
             .ProducesValidationProblem();

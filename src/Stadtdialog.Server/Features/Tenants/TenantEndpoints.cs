@@ -65,6 +65,18 @@ public static class TenantEndpoints
             .RequireCors(Platform.PlatformExtensions.WidgetCorsPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+    /// <summary>
+    /// The route group for a tenant's administration (<c>/api/tenants/{tenant}{prefix}</c>): editors only, the
+    /// tenant resolved before any handler runs.
+    /// </summary>
+    public static RouteGroupBuilder MapTenantAdminGroup(this IEndpointRouteBuilder app, string prefix, string tag) =>
+        app.MapGroup("/api/tenants/{tenant}" + prefix)
+            .RequireAuthorization(Admin.AdminPolicies.Editor)
+            .AddEndpointFilter<TenantResolutionFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithTags(tag);
+
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tenants", async (StadtdialogDbContext db, CancellationToken ct) =>
