@@ -71,7 +71,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         }
     }
 
-    private static async Task AssertNoSeriousViolationsAsync(IPage page)
+    internal static async Task AssertNoSeriousViolationsAsync(IPage page)
     {
         var result = await page.RunAxe(new AxeRunOptions
         {

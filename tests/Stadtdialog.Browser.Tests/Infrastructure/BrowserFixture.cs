@@ -9,7 +9,7 @@ namespace Stadtdialog.Browser.Tests.Infrastructure;
 /// One server process and one headless Chromium (Debian's package) for all browser tests; each test gets its own
 /// browser context, so storage (the widget keeps its conversation in sessionStorage) is never shared.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -30,7 +30,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"Chromium is required for the browser tests but {ChromiumPath} does not exist: install chromium: apt-get install -y chromium");
         }
 
-        _server = await ServerProcess.StartAsync(TestContext.Current.CancellationToken);
+        _server = await ServerProcess.StartAsync(TestContext.Current.CancellationToken, await ServerEnvironmentAsync());
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -43,6 +43,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             ],
         });
     }
+
+    /// <summary>Settings for the server process beyond the defaults (environment variables).</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> ServerEnvironmentAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
     /// <summary>A fresh page in a fresh context, with the server as base URL (close the context when done).</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
@@ -79,7 +83,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_browser is not null)
         {
@@ -91,5 +95,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }

@@ -40,7 +40,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = ServerAssemblyPath();
         if (!File.Exists(dll))
@@ -69,6 +70,10 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Stadtdialog__Demo__Enabled"] = "true";
         start.Environment["Stadtdialog__Chat__MessagesPerMinutePerClient"] = "0";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process, baseAddress, data);
