@@ -304,6 +304,7 @@ internal static class Commands
                 }
             }
 
+            Console.WriteLine(report.AnswerMix);
             Console.WriteLine(report.Summary);
             return 0;
         }, ct));

@@ -100,6 +100,22 @@ public sealed class EvalRunnerTests : IDisposable
         Assert.Equal(0.2, new EvalReport([Outcome(["a"], 5, false)]).Mrr, 10);
     }
 
+    [Fact]
+    public void Answer_mix_counts_the_tiers_and_what_became_of_the_models_answers()
+    {
+        var report = new EvalReport(
+        [
+            Outcome(["a"], 1, false) with { AnswerType = "generative" },
+            Outcome(["a"], 1, false) with { AnswerType = "generative" },
+            Outcome(["a"], 1, false) with { AnswerType = "retrieval", FallbackReason = "grounding" },
+            Outcome(["a"], 1, false) with { AnswerType = "retrieval", FallbackReason = "timeout" },
+            Outcome([], null, true) with { AnswerType = "fallback", FallbackReason = "no-answer" },
+        ]);
+
+        Assert.Equal("answers: generative=2 retrieval=2 fallback=1 | model: grounded=2 rejected=1 no_answer=1 failed=1", report.AnswerMix);
+        Assert.Equal("answers: retrieval=1", new EvalReport([Outcome(["a"], 1, false) with { AnswerType = "retrieval" }]).AnswerMix);
+    }
+
     private static EvalOutcome Outcome(string[] expected, int? rank, bool abstained) =>
         new(new EvalQuestion("Frage?", expected), rank, abstained, [], 0.5);
 }

@@ -12,6 +12,12 @@ public sealed record EvalQuestion(string Question, IReadOnlyList<string> Expecte
 public sealed record EvalOutcome(EvalQuestion Question, int? Rank, bool Abstained, IReadOnlyList<string> Retrieved, double Confidence)
 {
     public bool OutOfScope => Question.Expected.Count == 0;
+
+    /// <summary>How the answer was produced (<see cref="Chat.AnswerTypes"/>).</summary>
+    public string AnswerType { get; init; } = "";
+
+    /// <summary>Why the language model's answer was not used, when one is configured.</summary>
+    public string? FallbackReason { get; init; }
 }
 
 public sealed record EvalReport(IReadOnlyList<EvalOutcome> Outcomes)
@@ -29,6 +35,28 @@ public sealed record EvalReport(IReadOnlyList<EvalOutcome> Outcomes)
     public double Abstain => Share(Outcomes.Where(o => o.OutOfScope), o => o.Abstained);
 
     public double FalseAbstain => Share(Answerable, o => o.Abstained);
+
+    /// <summary>
+    /// How the answers were produced, and with a language model how many of its answers passed the grounding check:
+    /// <c>answers: generative=40 retrieval=30 faq=5 fallback=6 | model: grounded=40 rejected=3 failed=1</c>.
+    /// </summary>
+    public string AnswerMix
+    {
+        get
+        {
+            var types = string.Join(' ', Outcomes.GroupBy(o => o.AnswerType).OrderByDescending(g => g.Count())
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}={g.Count()}")));
+            var generative = Outcomes.Count(o => o.AnswerType == Chat.AnswerTypes.Generative);
+            var rejected = Outcomes.Count(o => o.FallbackReason is Chat.FallbackReasons.Grounding or Chat.FallbackReasons.Blocked);
+            var noAnswer = Outcomes.Count(o => o.FallbackReason == Chat.FallbackReasons.NoAnswer);
+            var failed = Outcomes.Count(o => o.FallbackReason is Chat.FallbackReasons.Timeout or Chat.FallbackReasons.Unavailable
+                or Chat.FallbackReasons.Error or Chat.FallbackReasons.Budget);
+            return generative + rejected + noAnswer + failed == 0
+                ? $"answers: {types}"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"answers: {types} | model: grounded={generative} rejected={rejected} no_answer={noAnswer} failed={failed}");
+        }
+    }
 
     /// <summary>The summary line, e.g. <c>hit@1=0.62 hit@5=0.91 mrr=0.74 n=81 abstain=0.80 false_abstain=0.05</c>.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +129,10 @@ public sealed class EvalRunner(ChatService chat)
                 }
             }
 
-            outcomes.Add(new EvalOutcome(question, rank, answer.AnswerType == AnswerTypes.Fallback, retrieved, result.Confidence));
+            outcomes.Add(new EvalOutcome(question, rank, answer.AnswerType == AnswerTypes.Fallback, retrieved, result.Confidence)
+            {
+                AnswerType = answer.AnswerType, FallbackReason = answer.FallbackReason,
+            });
         }
 
         return new EvalReport(outcomes);

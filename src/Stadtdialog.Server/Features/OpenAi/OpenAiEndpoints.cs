@@ -46,6 +46,8 @@ public static partial class OpenAiEndpoints
     public static IHostApplicationBuilder AddOpenAiCompatibleApi(this IHostApplicationBuilder builder)
     {
         builder.AddTenantApiKeyAuthentication();
+        builder.Services.AddOptions<OpenAiApiOptions>().BindConfiguration(OpenAiApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<OpenAiKeyRateLimiter>();
         return builder;
     }
 
@@ -63,6 +65,8 @@ public static partial class OpenAiEndpoints
         var v1 = app.MapGroup("/v1")
             .RequireAuthorization(OpenAiAuthentication.Policy)
             .AddEndpointFilter<OpenAiErrorFilter>()
+            .AddEndpointFilter<OpenAiRateLimitFilter>()
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(OpenAiErrorResponse), ["application/json"]))
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(OpenAiErrorResponse), ["application/json"]))
             .WithTags(Tag);
         v1.MapGet("/models", ListModelsAsync).WithName("ListModels")
