@@ -55,6 +55,8 @@ public sealed class GenerativeTierTests : IAsyncLifetime
     [Fact]
     public async Task A_generated_answer_streams_with_its_cited_sources_and_is_stored()
     {
+        // Pieces 30 ms apart: waiting pieces are sent as one event, so only a paced model shows the streaming.
+        _model.DefaultReply = Reply.Text(Grounded, tokensPerChunk: 2, chunkDelay: TimeSpan.FromMilliseconds(30));
         var (conversation, answer) = await _server.AskNewAsync(Tenant, Passport);
 
         Assert.Equal("generative", answer.Done.AnswerType);
