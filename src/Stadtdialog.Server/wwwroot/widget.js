@@ -122,7 +122,7 @@ ol,ul{margin:0;padding-left:1.25rem;font-size:.875rem}
 .note,.hint,.comment label{margin:0;font-size:.8125rem;color:#4a5563}
 .notice{margin:.5rem 0 0;padding:.375rem .5rem;border-left:3px solid #8a5a00;background:#fff8e6;font-size:.8125rem;color:#3d2b00}
 .options{display:flex;align-items:center;gap:.375rem;margin:.25rem 0;font-size:.875rem}
-.options input{width:1.125rem;height:1.125rem;margin:0}
+.options input{flex:none;width:1.125rem;height:1.125rem;margin:0;padding:0}
 .comment{display:flex;flex-wrap:wrap;gap:.375rem;width:100%}
 .comment label{width:100%}
 input,textarea{flex:1;min-width:0;border:1px solid #6b7785;background:#fff}
