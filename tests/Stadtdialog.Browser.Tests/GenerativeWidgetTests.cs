@@ -25,7 +25,6 @@ public sealed class GenerativeWidgetTests(GenerativeBrowserFixture browser) : IC
         var page = await OpenAsync();
         try
         {
-            await Expect(page.GetByTestId("mode")).ToContainTextAsync("KI");
             await page.GetByTestId("plain-language").CheckAsync();
             await page.GetByTestId("input").FillAsync(Question);
             await page.GetByTestId("input").PressAsync("Enter");
@@ -50,6 +49,7 @@ public sealed class GenerativeWidgetTests(GenerativeBrowserFixture browser) : IC
     {
         const string uncited = "Den Ausweis bekommen Sie sofort und kostenlos am Automaten im Foyer, ganz ohne Termin oder Wartezeit.";
         browser.Model.Respond(_ => Reply.Text(uncited, chunkDelay: TimeSpan.FromMilliseconds(10)));
+        var calls = browser.Model.ChatRequests.Count;
         var page = await OpenAsync();
         try
         {
@@ -62,6 +62,7 @@ public sealed class GenerativeWidgetTests(GenerativeBrowserFixture browser) : IC
             await Expect(answer).Not.ToContainTextAsync("Automaten");
             await Expect(answer).ToContainTextAsync("Bürgerbüro");
             Assert.Equal("retrieval", await answer.GetAttributeAsync("data-answer-type"));
+            Assert.True(browser.Model.ChatRequests.Count > calls, "the model was asked, and its answer withdrawn");
         }
         finally
         {
@@ -97,6 +98,7 @@ public sealed class GenerativeWidgetTests(GenerativeBrowserFixture browser) : IC
         await page.GotoAsync("/");
         await page.GetByTestId("launcher").ClickAsync();
         await Expect(page.GetByTestId("panel")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("mode")).ToContainTextAsync("schreibt eine KI");
         return page;
     }
 }

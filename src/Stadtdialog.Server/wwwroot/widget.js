@@ -314,7 +314,8 @@ const input = /** @type {HTMLTextAreaElement} */ (h('textarea', {
 const sendButton = /** @type {HTMLButtonElement} */ (h('button', {
   type: 'submit', class: 'btn send', 'data-testid': 'send', text: t.send }));
 const plainToggle = /** @type {HTMLInputElement} */ (h('input', {
-  id: 'sd-plain', type: 'checkbox', 'data-testid': 'plain-language' }));
+  id: 'sd-plain', type: 'checkbox', 'data-testid': 'plain-language',
+  onchange: () => { plainToggle.dataset.touched = 'true'; } }));
 const mode = h('p', { class: 'hint', 'data-testid': 'mode', hidden: true });
 
 const panel = h('div', {
@@ -426,7 +427,8 @@ function renderGreeting(info) {
   if (info.name && !cfg.title) title.textContent = info.name;
   subtitle.textContent = info.tenantName || '';
   subtitle.hidden = !info.tenantName;
-  plainToggle.checked = info.plainLanguage === true;
+  // The assistant's default, unless the citizen already chose while the profile was loading.
+  if (!plainToggle.dataset.touched) plainToggle.checked = info.plainLanguage === true;
   mode.textContent = info.generative ? t.modeAi : t.modeQuoted;
   mode.hidden = false;
   const el = h('div', { class: 'msg bot', 'data-who': t.bot, 'data-testid': 'greeting' });
