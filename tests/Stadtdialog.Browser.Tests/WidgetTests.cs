@@ -21,6 +21,7 @@ public sealed class WidgetTests(BrowserFixture browser)
             await page.GotoAsync("/");
             await page.GetByTestId("launcher").ClickAsync();
             await Expect(page.GetByTestId("panel")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("mode")).ToContainTextAsync("ohne KI"); // no model configured: said so
 
             await page.GetByTestId("input").FillAsync(IdCardQuestion);
             await page.GetByTestId("input").PressAsync("Enter");
