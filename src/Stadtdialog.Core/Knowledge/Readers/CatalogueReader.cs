@@ -243,8 +243,11 @@ public static partial class CatalogueReader
     private static string FileName(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Segments.Length > 1 ? Uri.UnescapeDataString(uri.Segments[^1]).TrimEnd('/') : url;
 
-    /// <summary>CKAN Action API responses (and piveau hub-search, which uses the same envelope).</summary>
-    private static class Ckan
+    /// <summary>
+    /// CKAN Action API responses (and piveau hub-search, which uses the same envelope). The field helpers are internal so
+    /// that the live catalogue client (<c>Stadtdialog.LiveData.Catalogues</c>) reads packages the same way.
+    /// </summary>
+    internal static class Ckan
     {
         public static bool IsResponse(JsonElement root) =>
             root.ValueKind == JsonValueKind.Object
@@ -281,7 +284,7 @@ public static partial class CatalogueReader
             }
         }
 
-        private static string ErrorMessage(JsonElement root)
+        internal static string ErrorMessage(JsonElement root)
         {
             if (!root.TryGetProperty("error", out var error))
             {
@@ -391,7 +394,7 @@ public static partial class CatalogueReader
             return (TextNormalizer.Clean(name), format is null ? null : TextNormalizer.Clean(format), url?.Trim());
         }
 
-        private static JsonElement[] Items(JsonElement element, string property) =>
+        internal static JsonElement[] Items(JsonElement element, string property) =>
             element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray()] : [];
 
         /// <summary>Labels of a list of tags/groups/categories: strings or objects with a display name, title, label or name.</summary>
@@ -416,7 +419,7 @@ public static partial class CatalogueReader
         }
 
         /// <summary>A string, a language map, or an object with a title, label, name or id.</summary>
-        private static string? Label(JsonElement element, string property)
+        internal static string? Label(JsonElement element, string property)
         {
             if (!element.TryGetProperty(property, out var value))
             {
@@ -442,7 +445,7 @@ public static partial class CatalogueReader
                 ?? ((Text(value, "id") ?? Text(value, "resource")) is { } id ? (property == "license" ? LicenceName(id) : id) : null);
         }
 
-        private static string? FirstUrl(JsonElement element, string property)
+        internal static string? FirstUrl(JsonElement element, string property)
         {
             if (!element.TryGetProperty(property, out var value))
             {
@@ -459,7 +462,7 @@ public static partial class CatalogueReader
         }
 
         /// <summary>A string property, or the best language of a language map (<c>{"de": "…", "en": "…"}</c>).</summary>
-        private static string? Localized(JsonElement element, string property)
+        internal static string? Localized(JsonElement element, string property)
         {
             if (!element.TryGetProperty(property, out var value))
             {
@@ -474,7 +477,7 @@ public static partial class CatalogueReader
             };
         }
 
-        private static string? Text(JsonElement element, string property) =>
+        internal static string? Text(JsonElement element, string property) =>
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
                 ? NonEmpty(value.GetString())
                 : null;
