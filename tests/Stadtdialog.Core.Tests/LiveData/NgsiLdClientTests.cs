@@ -392,7 +392,7 @@ public sealed class NgsiLdClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<LiveDataUnavailableException>(
             () => new NgsiLdClient(_http, url).QueryEntitiesAsync("OffStreetParking", cancellationToken: Token));
 
-        Assert.Contains("not reachable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be reached", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -413,7 +413,7 @@ public sealed class NgsiLdClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<LiveDataUnavailableException>(() => Client(new NgsiLdClientOptions { MaxResponseBytes = 100 })
             .QueryEntitiesAsync("OffStreetParking", cancellationToken: Token));
 
-        Assert.Contains("larger than 100 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("larger than the limit of 100 bytes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,73 +135,32 @@ public sealed class NgsiLdClient(HttpClient http, Uri brokerUrl, NgsiLdClientOpt
         }
 
         var where = $"{_base.Authority} ({url.AbsolutePath})";
+        var response = await LiveHttp.SendAsync(http, request, _options.MaxResponseBytes, "NGSI-LD broker", cancellationToken);
+        var body = response.Body;
+        if (!response.IsSuccess)
+        {
+            var problem = Problem(body);
+            if (temporal && TemporalNotSupported(response.Status, problem.Type))
+            {
+                return null;
+            }
+
+            throw new LiveDataUnavailableException(ErrorMessage(where, response, problem));
+        }
+
+        if (body.Length == 0)
+        {
+            throw new LiveDataUnavailableException($"The NGSI-LD broker {where} answered with an empty body.");
+        }
+
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var body = await ReadBodyAsync(response.Content, where, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                var problem = Problem(body);
-                if (temporal && TemporalNotSupported(response.StatusCode, problem.Type))
-                {
-                    return null;
-                }
-
-                throw new LiveDataUnavailableException(ErrorMessage(where, response, problem));
-            }
-
-            if (body.Length == 0)
-            {
-                throw new LiveDataUnavailableException($"The NGSI-LD broker {where} answered with an empty body.");
-            }
-
             return JsonNode.Parse(body);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (OperationCanceledException exception)
-        {
-            throw new LiveDataUnavailableException($"The NGSI-LD broker {where} did not answer in time.", exception);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new LiveDataUnavailableException($"The NGSI-LD broker {where} is not reachable: {exception.Message}", exception);
         }
         catch (JsonException exception)
         {
             throw new LiveDataUnavailableException($"The NGSI-LD broker {where} answered with malformed JSON: {exception.Message}", exception);
         }
-        catch (IOException exception)
-        {
-            throw new LiveDataUnavailableException($"The answer of the NGSI-LD broker {where} broke off: {exception.Message}", exception);
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync(HttpContent content, string where, CancellationToken cancellationToken)
-    {
-        var max = _options.MaxResponseBytes;
-        if (content.Headers.ContentLength > max)
-        {
-            throw new LiveDataUnavailableException($"The answer of the NGSI-LD broker {where} is larger than {max} bytes.");
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                throw new LiveDataUnavailableException($"The answer of the NGSI-LD broker {where} is larger than {max} bytes.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private static T Parse<T>(Func<T> parse, string what)
@@ -250,10 +209,10 @@ public sealed class NgsiLdClient(HttpClient http, Uri brokerUrl, NgsiLdClientOpt
             node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
     }
 
-    private static string ErrorMessage(string where, HttpResponseMessage response, ProblemDetails problem)
+    private static string ErrorMessage(string where, LiveHttp.Response response, ProblemDetails problem)
     {
         var message = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-            $"The NGSI-LD broker {where} answered {(int)response.StatusCode} {response.ReasonPhrase}"));
+            $"The NGSI-LD broker {where} answered {(int)response.Status} {response.ReasonPhrase}"));
         var explanation = string.Join(": ", new[] { problem.Title, problem.Detail }.Where(t => !string.IsNullOrWhiteSpace(t)));
         if (explanation.Length > 0)
         {

@@ -42,6 +42,9 @@ public sealed class SensorThingsClient(HttpClient http, Uri baseUrl)
     /// <summary>The largest <c>$top</c> requested (FROST-Server's default <c>maxTop</c> is 1000).</summary>
     public const int MaxPageSize = 1000;
 
+    /// <summary>Largest answer read from the server (one page of up to <see cref="MaxPageSize"/> entities).</summary>
+    public const long MaxResponseBytes = 16 * 1024 * 1024;
+
     private readonly HttpClient _http = http ?? throw new ArgumentNullException(nameof(http));
     private readonly Uri _base = NormalizeBase(baseUrl);
 
@@ -276,40 +279,19 @@ public sealed class SensorThingsClient(HttpClient http, Uri baseUrl)
 
     private async Task<JsonDocument> GetJsonAsync(Uri url, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
-                .ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new LiveDataUnavailableException(
-                    $"The SensorThings server answered {(int)response.StatusCode} ({response.ReasonPhrase}) for {Describe(url)}.");
-            }
-
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (OperationCanceledException exception)
-        {
-            throw new LiveDataUnavailableException($"The SensorThings request to {Describe(url)} timed out.", exception);
-        }
-        catch (HttpRequestException exception)
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var response = await LiveHttp.SendAsync(_http, request, MaxResponseBytes, "SensorThings server", cancellationToken)
+            .ConfigureAwait(false);
+        if (!response.IsSuccess)
         {
             throw new LiveDataUnavailableException(
-                $"The SensorThings server could not be reached for {Describe(url)} ({exception.HttpRequestError}).", exception);
+                $"The SensorThings server answered {(int)response.Status} ({response.ReasonPhrase}) for {Describe(url)}.");
         }
-        catch (IOException exception)
+
+        try
         {
-            throw new LiveDataUnavailableException($"The SensorThings response of {Describe(url)} broke off.", exception);
+            return JsonDocument.Parse(response.Body);
         }
         catch (JsonException exception)
         {

@@ -1,23 +1,37 @@
 using System.Globalization;
 using System.Net;
 
-namespace Stadtdialog.LiveData.Catalogues;
+namespace Stadtdialog.LiveData;
 
-/// <summary>A bounded HTTP GET: the body is read while streaming and the download stops as soon as it exceeds the limit.</summary>
+/// <summary>
+/// A bounded HTTP request to a data platform, shared by the connectors: the body is read while streaming and the
+/// download stops as soon as it exceeds the limit; every transport failure becomes a
+/// <see cref="LiveDataUnavailableException"/> naming the platform and path (never the query, which can carry user
+/// text); the caller's cancellation passes through.
+/// </summary>
 internal static class LiveHttp
 {
     /// <summary>The status, content type and body of a response (non-success responses included, so that API errors can be read).</summary>
-    internal sealed record Response(HttpStatusCode Status, string? ContentType, string? Charset, byte[] Body)
+    internal sealed record Response(HttpStatusCode Status, string? ReasonPhrase, string? ContentType, string? Charset, byte[] Body)
     {
         public bool IsSuccess => (int)Status is >= 200 and <= 299;
     }
 
     public static async Task<Response> GetAsync(HttpClient http, Uri url, long maxBytes, string what, CancellationToken cancellationToken)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        return await SendAsync(http, request, maxBytes, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends <paramref name="request"/> (with the caller's headers) and reads the answer within <paramref name="maxBytes"/>.</summary>
+    public static async Task<Response> SendAsync(HttpClient http, HttpRequestMessage request, long maxBytes, string what,
+        CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var url = request.RequestUri!.IsAbsoluteUri || http.BaseAddress is null ? request.RequestUri : new Uri(http.BaseAddress, request.RequestUri);
         try
         {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (response.Content.Headers.ContentLength is { } announced && announced > maxBytes)
             {
                 throw TooLarge(url, what, maxBytes);
@@ -40,7 +54,7 @@ internal static class LiveHttp
                 }
 
                 var contentType = response.Content.Headers.ContentType;
-                return new Response(response.StatusCode, contentType?.MediaType, contentType?.CharSet, body.ToArray());
+                return new Response(response.StatusCode, response.ReasonPhrase, contentType?.MediaType, contentType?.CharSet, body.ToArray());
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
