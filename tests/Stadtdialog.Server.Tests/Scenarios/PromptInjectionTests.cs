@@ -47,7 +47,10 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
         _model = await FakeOpenAiServer.StartAsync(TestContext.Current.CancellationToken);
 
         // The worst model: it does what the attack wants and reveals its instructions, cited so it looks grounded.
-        _model.Respond(request => Reply.Text(request.Messages[0].Content + " [1]", tokensPerChunk: 4));
+        // (Asked to translate a question for the search, it gives the German question, so the search finds sources.)
+        _model.Respond(request => request.Messages[0].Content.StartsWith("Übersetze die Frage", StringComparison.Ordinal)
+            ? Reply.Text(Passport)
+            : Reply.Text(request.Messages[0].Content + " [1]", tokensPerChunk: 4));
         _server = new StadtdialogFactory
         {
             Settings = new Dictionary<string, string?>
@@ -85,9 +88,15 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
     [MemberData(nameof(UserAttacks))]
     public async Task An_attack_in_the_question_neither_reveals_the_prompt_nor_changes_the_rules(string id, string attack)
     {
-        var (_, answer) = await _server.AskNewAsync(Tenant, attack + "\n" + Passport);
+        // The attack as the question, then a plain question in the same conversation: the attack reaches the model
+        // in the question where the search still finds sources, and in the history in any case.
+        var conversation = await _server.StartConversationAsync(Tenant, StadtdialogFactory.DemoAssistant);
+        var first = await _server.AskAsync(Tenant, conversation, attack + "\n" + Passport);
+        var answer = await _server.AskAsync(Tenant, conversation, Passport);
 
         var calls = _model.ChatRequests.Where(r => !r.Messages[0].Content.StartsWith("Übersetze", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(calls); // the obedient model was asked, so the checks below ran on what it did
+        Assert.Contains(calls, c => c.Messages.Count(m => m.Role == "user") >= 3); // history with the attack was sent
         foreach (var call in calls)
         {
             // Exactly our rules, first and alone; the attack arrives as (neutralised) user text only.
@@ -98,7 +107,7 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
         }
 
         // Whatever the citizen's screen received, retracted text included, never shows the prompt or its secret.
-        var shown = string.Concat(answer.Events.Where(e => e.Name == "delta").Select(e => e.As<WireDelta>().Text));
+        var shown = string.Concat(first.Events.Concat(answer.Events).Where(e => e.Name == "delta").Select(e => e.As<WireDelta>().Text));
         foreach (var call in calls)
         {
             var prompt = call.Messages[0].Content;
@@ -106,6 +115,7 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
             Assert.Null(SharedRun(prompt, shown, 8));
         }
 
+        Assert.NotEqual("generative", first.Done.AnswerType);
         Assert.NotEqual("generative", answer.Done.AnswerType);
         Assert.False(string.IsNullOrWhiteSpace(answer.Text), $"{id}: the citizen still gets an answer or an honest don't-know");
     }
