@@ -414,6 +414,9 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Chart")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Confidence")
                         .HasColumnType("REAL");
 
@@ -426,6 +429,10 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DataTool")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FallbackReason")
                         .HasMaxLength(32)
@@ -568,6 +575,156 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                     b.HasIndex("TenantId");
 
                     b.ToTable("TokenUsage");
+                });
+
+            modelBuilder.Entity("Stadtdialog.LiveData.DataConnection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApiKeyHeader")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Auth")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CacheSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NgsiLdContext")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NgsiLdTenant")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedClientSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenEndpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("DataConnections", (string)null);
+                });
+
+            modelBuilder.Entity("Stadtdialog.LiveData.DataTool", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnswerTemplate")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StaleAfterMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "Slug")
+                        .IsUnique();
+
+                    b.ToTable("DataTools", (string)null);
                 });
 
             modelBuilder.Entity("Stadtdialog.Retrieval.Vectors.ChunkEmbedding", b =>
@@ -939,6 +1096,101 @@ namespace Stadtdialog.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stadtdialog.LiveData.DataConnection", b =>
+                {
+                    b.HasOne("Stadtdialog.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Stadtdialog.LiveData.DataTool", b =>
+                {
+                    b.HasOne("Stadtdialog.LiveData.DataConnection", "Connection")
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("Stadtdialog.LiveData.DataToolIntents", "Intents", b1 =>
+                        {
+                            b1.Property<Guid>("DataToolId");
+
+                            b1.PrimitiveCollection<string>("Examples")
+                                .IsRequired();
+
+                            b1.PrimitiveCollection<string>("ExcludedKeywords")
+                                .IsRequired();
+
+                            b1.PrimitiveCollection<string>("Keywords")
+                                .IsRequired();
+
+                            b1.HasKey("DataToolId");
+
+                            b1.ToTable("DataTools");
+
+                            b1
+                                .ToJson("Intents")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DataToolId");
+                        });
+
+                    b.OwnsOne("Stadtdialog.LiveData.DataToolQuery", "Query", b1 =>
+                        {
+                            b1.Property<Guid>("DataToolId");
+
+                            b1.PrimitiveCollection<string>("Attributes")
+                                .IsRequired();
+
+                            b1.Property<string>("CapacityAttribute");
+
+                            b1.Property<string>("CapacityProperty");
+
+                            b1.Property<string>("Dataset");
+
+                            b1.Property<string>("DatastreamName");
+
+                            b1.Property<int>("Days");
+
+                            b1.Property<string>("EntityType");
+
+                            b1.Property<int>("Hours");
+
+                            b1.Property<string>("ItemLabel");
+
+                            b1.Property<string>("LookupColumn");
+
+                            b1.Property<string>("NameAttribute")
+                                .IsRequired();
+
+                            b1.Property<string>("ObservedProperty");
+
+                            b1.Property<string>("ThingCategory");
+
+                            b1.HasKey("DataToolId");
+
+                            b1.ToTable("DataTools");
+
+                            b1
+                                .ToJson("Query")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DataToolId");
+                        });
+
+                    b.Navigation("Connection");
+
+                    b.Navigation("Intents")
+                        .IsRequired();
+
+                    b.Navigation("Query")
                         .IsRequired();
                 });
 

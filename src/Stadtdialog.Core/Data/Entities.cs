@@ -399,6 +399,12 @@ public sealed class Message : ITenantScoped
 
     public List<Citation> Citations { get; set; } = [];
 
+    /// <summary>Assistant messages: the time-series chart that came with a live-data answer.</summary>
+    public LiveData.ChartData? Chart { get; set; }
+
+    /// <summary>Assistant messages: the data tool that answered (live data), if one did.</summary>
+    public string? DataTool { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 

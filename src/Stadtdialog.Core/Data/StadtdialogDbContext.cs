@@ -37,6 +37,10 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
     public DbSet<TenantApiKey> TenantApiKeys => Set<TenantApiKey>();
 
+    public DbSet<LiveData.DataConnection> DataConnections => Set<LiveData.DataConnection>();
+
+    public DbSet<LiveData.DataTool> DataTools => Set<LiveData.DataTool>();
+
     /// <summary>Read by the global query filters; evaluated per query, not per model.</summary>
     private string? CurrentTenantId => tenant.TenantId;
 
@@ -102,6 +106,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         modelBuilder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
 
         modelBuilder.ApplyConfiguration(new ChunkEmbeddingConfiguration());
+        modelBuilder.ApplyConfiguration(new LiveData.DataConnectionConfiguration());
+        modelBuilder.ApplyConfiguration(new LiveData.DataToolConfiguration());
 
         modelBuilder.Entity<Conversation>(b =>
         {
@@ -118,6 +124,10 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.Property(m => m.Language).HasMaxLength(8);
             b.Property(m => m.Model).HasMaxLength(200);
             b.Property(m => m.FallbackReason).HasMaxLength(32);
+            b.Property(m => m.DataTool).HasMaxLength(64);
+            b.Property(m => m.Chart).HasConversion(
+                chart => System.Text.Json.JsonSerializer.Serialize(chart, System.Text.Json.JsonSerializerOptions.Web),
+                json => System.Text.Json.JsonSerializer.Deserialize<LiveData.ChartData>(json, System.Text.Json.JsonSerializerOptions.Web));
             b.HasIndex(m => new { m.ConversationId, m.CreatedAt });
         });
 
@@ -154,6 +164,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         ApplyTenantFilter<Conversation>(modelBuilder);
         ApplyTenantFilter<Message>(modelBuilder);
         ApplyTenantFilter<Feedback>(modelBuilder);
+        ApplyTenantFilter<LiveData.DataConnection>(modelBuilder);
+        ApplyTenantFilter<LiveData.DataTool>(modelBuilder);
     }
 
     private void ApplyTenantFilter<T>(ModelBuilder modelBuilder)
