@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Logging;
 using Stadtdialog.Knowledge;
+using Stadtdialog.LiveData.Tools;
 using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Sources;
 using Stadtdialog.Retrieval;
@@ -46,6 +47,7 @@ public static class StadtdialogCore
         services.AddSingleton<ITurnHandler, RulesHandler>();
         services.AddSingleton<ITurnHandler, RetrievalHandler>();
         services.AddSingleton<ITurnHandler, GenerativeHandler>();
+        services.AddLiveData();
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(LanguageModels.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddDataProtection().SetApplicationName("Stadtdialog");

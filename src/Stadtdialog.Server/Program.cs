@@ -31,7 +31,7 @@ app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversa
 app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
 app.MapGenerative();            // /api/tenants/{tenant}/model, plain-language, readability (editors)
 app.MapOpenAiCompatibleApi();   // /v1/models, /v1/chat/completions; /api/tenants/{tenant}/api-keys (editors)
-app.MapDemo();                  // /, /widget.js, /demo/{page}
+app.MapDemo();                  // /, /widget.js, /demo/{page}, /demo/platform/ (demo urban data platform)
 
 await app.RunAsync();
 

@@ -159,6 +159,7 @@ public sealed class ChatService(
             Language = answer.Language ?? turn.Language, PlainLanguage = answer.PlainLanguage,
             Readability = Readability.Measure(GroundingCheck.StripCitations(answer.Text)) is { } score ? Math.Round(score.FleschAmstad, 1) : null,
             Model = answer.Model, FallbackReason = answer.FallbackReason, Tokens = answer.Tokens,
+            Chart = answer.Chart, DataTool = answer.DataTool,
         };
         db.Messages.AddRange(userMessage, answerMessage);
         conversation.LastActivityAt = now;
@@ -194,7 +195,7 @@ public sealed class ChatService(
         };
         var answer = await pipeline.AnswerAsync(context, cancellationToken);
         var rewriteWanted = input.PlainLanguage || input.Language != "de";
-        if (rewriteWanted && answer.Notice is null && answer.AnswerType is AnswerTypes.Retrieval or AnswerTypes.Curated)
+        if (rewriteWanted && answer.Notice is null && answer.AnswerType is AnswerTypes.Retrieval or AnswerTypes.Curated or AnswerTypes.LiveData)
         {
             answer = answer with { Notice = Phrases.NoModelForRewrite(input.Language, input.PlainLanguage) };
         }

@@ -20,6 +20,9 @@ public static class AnswerTypes
 
     /// <summary>Written by a language model from the tenant's sources, cited and checked.</summary>
     public const string Generative = "generative";
+
+    /// <summary>Live data of the urban data platform (parking, air quality, events), rendered from a data tool's template.</summary>
+    public const string LiveData = "livedata";
 }
 
 /// <summary>An earlier message of the conversation, as context for the generative tier.</summary>
@@ -120,6 +123,12 @@ public sealed record TurnAnswer(
     public string? Model { get; init; }
 
     public int? Tokens { get; init; }
+
+    /// <summary>A time-series chart that comes with a live-data answer.</summary>
+    public LiveData.ChartData? Chart { get; init; }
+
+    /// <summary>The data tool that answered.</summary>
+    public string? DataTool { get; init; }
 }
 
 /// <summary>Why a turn fell back from the generative tier to the retrieval answer or "don't know".</summary>

@@ -13,6 +13,7 @@ public static class PromptLibrary
     public const string PlainLanguageRule = "plain-language-rule.v1";
     public const string RewritePlain = "rewrite-plain.v1";
     public const string TranslateQuery = "translate-query.v1";
+    public const string ChooseDataTool = "choose-data-tool.v1";
 
     private static readonly ConcurrentDictionary<string, string> Cache = new(StringComparer.Ordinal);
 

@@ -209,8 +209,14 @@ public sealed class DataToolIntents
 /// <summary>The parameters a tool call carries (from the intent patterns or filled in by a language model).</summary>
 public sealed record DataToolArguments
 {
-    /// <summary>Latest/Series: which item (a garage, a station); null: all.</summary>
+    /// <summary>Latest/Series: which item (a garage, a station); null: the ones the question names, else all.</summary>
     public string? Name { get; init; }
+
+    /// <summary>Latest/Series: which property of an item (PM10, NO2); null: the ones the question names, else all.</summary>
+    public string? Property { get; init; }
+
+    /// <summary>The citizen's question: items, properties, time ranges and topics it names count where no argument says otherwise.</summary>
+    public string? Question { get; init; }
 
     /// <summary>Series: hours back.</summary>
     public int? Hours { get; init; }
@@ -227,14 +233,17 @@ public sealed record DataToolArguments
     public static DataToolArguments None { get; } = new();
 }
 
-/// <summary>One current value of one item: what it is, its value, and when it was measured.</summary>
+/// <summary>
+/// One current value of one item: what it is, its value, and when it was measured (<see cref="Time"/> is null when
+/// the platform gave no time; such a value always counts as <see cref="Stale"/>).
+/// </summary>
 public sealed record LiveValue(
     string Name,
     string? Property,
     double? Value,
     string? Text,
     string? Unit,
-    DateTimeOffset Time,
+    DateTimeOffset? Time,
     double? Capacity,
     bool Stale);
 

@@ -30,6 +30,12 @@ public sealed class TenantConfig
     /// <summary>Knowledge sources of any type; file and folder locations are relative to the config file.</summary>
     public List<SourceConfig> Sources { get; set; } = [];
 
+    /// <summary>Urban data platforms (SensorThings, NGSI-LD, catalogues, iCalendar feeds).</summary>
+    public List<DataConnectionConfig> DataConnections { get; set; } = [];
+
+    /// <summary>Data tools built on <see cref="DataConnections"/>.</summary>
+    public List<DataToolConfig> DataTools { get; set; } = [];
+
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -95,6 +101,24 @@ public sealed class TenantConfig
             }
         }
 
+        foreach (var connection in DataConnections)
+        {
+            errors.AddRange(LiveData.DataConnectionRules.Validate(connection.Id, connection.Name, connection.BaseUrl, connection.Auth,
+                connection.TokenEndpoint, connection.ClientId, connection.TimeoutSeconds, connection.CacheSeconds)
+                .Select(e => $"data connection '{connection.Id}': {e}"));
+        }
+
+        foreach (var tool in DataTools)
+        {
+            if (DataConnections.All(c => c.Id != tool.Connection))
+            {
+                errors.Add($"data tool '{tool.Id}': connection '{tool.Connection}' is not defined");
+            }
+
+            errors.AddRange(LiveData.DataToolRules.Validate(tool.Id, tool.Name, tool.AnswerTemplate, tool.StaleAfterMinutes)
+                .Select(e => $"data tool '{tool.Id}': {e}"));
+        }
+
         errors.AddRange(Assistants.GroupBy(a => a.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
             .Select(g => $"assistant id '{g.Key}' is used more than once"));
         errors.AddRange(Retrieval.SynonymSet.Invalid(Synonyms).Select(s => $"synonym rule '{s}' is not valid"));
@@ -141,4 +165,70 @@ public sealed class SourceConfig
         Uri.TryCreate(Location, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? Location
             : Path.GetFullPath(Path.Combine(configFolder, Location));
+}
+
+/// <summary>A data connection in a tenant configuration file (secrets come from the environment, never from the file).</summary>
+public sealed class DataConnectionConfig
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public LiveData.DataPlatformKind Kind { get; set; }
+
+    /// <summary>The service root; a path starting with <c>/</c> means this server (the bundled demo platform).</summary>
+    public string BaseUrl { get; set; } = "";
+
+    public LiveData.DataAuthKind Auth { get; set; }
+
+    public string? ApiKeyHeader { get; set; }
+
+    /// <summary>Name of the environment variable with the API key.</summary>
+    public string? ApiKeyVariable { get; set; }
+
+    public string? TokenEndpoint { get; set; }
+
+    public string? ClientId { get; set; }
+
+    /// <summary>Name of the environment variable with the OAuth2 client secret.</summary>
+    public string? ClientSecretVariable { get; set; }
+
+    public string? Scope { get; set; }
+
+    public int TimeoutSeconds { get; set; } = 10;
+
+    public int Retries { get; set; } = 2;
+
+    public int CacheSeconds { get; set; } = 60;
+
+    public string? NgsiLdTenant { get; set; }
+
+    public string? NgsiLdContext { get; set; }
+}
+
+/// <summary>A data tool in a tenant configuration file.</summary>
+public sealed class DataToolConfig
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    /// <summary>The id of one of the file's data connections.</summary>
+    public string Connection { get; set; } = "";
+
+    public LiveData.DataToolKind Kind { get; set; }
+
+    public LiveData.DataToolQuery Query { get; set; } = new();
+
+    public LiveData.DataToolIntents Intents { get; set; } = new();
+
+    public string AnswerTemplate { get; set; } = "";
+
+    public string? SourceUrl { get; set; }
+
+    public int StaleAfterMinutes { get; set; } = 60;
+
+    public bool Enabled { get; set; } = true;
 }

@@ -1,10 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Stadtdialog.Data;
+using Stadtdialog.LiveData;
+using Stadtdialog.LiveData.Tools;
 
 namespace Stadtdialog.Tenancy;
 
 /// <summary>Creates and updates tenants and their assistants (platform-level operations).</summary>
-public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext tenant, TenantDirectory directory, TimeProvider time)
+public sealed class TenantProvisioning(
+    StadtdialogDbContext db, TenantContext tenant, TenantDirectory directory, DataPlatformClients platforms, DataToolCatalog tools, TimeProvider time)
 {
     public const string DefaultAssistant = "buergerservice";
 
@@ -61,10 +64,84 @@ public sealed class TenantProvisioning(StadtdialogDbContext db, TenantContext te
             }
         }
 
+        await ApplyDataToolsAsync(config, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         directory.Invalidate(entity.Id);
+        tools.Invalidate(entity.Id);
         return entity;
     }
+
+    /// <summary>
+    /// Creates or updates the file's data connections and tools (matched by id). Secrets come from the environment
+    /// variables the file names. Connections and tools that editors added in the database are left alone.
+    /// </summary>
+    private async Task ApplyDataToolsAsync(TenantConfig config, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var connections = await db.DataConnections.ToDictionaryAsync(c => c.Slug, cancellationToken);
+        foreach (var c in config.DataConnections)
+        {
+            if (!connections.TryGetValue(c.Id, out var connection))
+            {
+                connection = new DataConnection { Id = Guid.CreateVersion7(now), Slug = c.Id, Name = c.Name, BaseUrl = c.BaseUrl, CreatedAt = now };
+                db.DataConnections.Add(connection);
+                connections[c.Id] = connection;
+            }
+
+            var apiKey = Secret(c.ApiKeyVariable);
+            var clientSecret = Secret(c.ClientSecretVariable);
+            var changed = connection.Name != c.Name || connection.Kind != c.Kind || connection.BaseUrl != c.BaseUrl || connection.Auth != c.Auth
+                || connection.ApiKeyHeader != (c.ApiKeyHeader ?? "X-API-Key") || connection.TokenEndpoint != c.TokenEndpoint
+                || connection.ClientId != c.ClientId || connection.Scope != c.Scope || connection.TimeoutSeconds != c.TimeoutSeconds
+                || connection.Retries != c.Retries || connection.CacheSeconds != c.CacheSeconds || connection.NgsiLdTenant != c.NgsiLdTenant
+                || connection.NgsiLdContext != c.NgsiLdContext || apiKey is not null || clientSecret is not null;
+            if (!changed)
+            {
+                continue;
+            }
+
+            connection.Name = c.Name;
+            connection.Kind = c.Kind;
+            connection.BaseUrl = c.BaseUrl;
+            connection.Auth = c.Auth;
+            connection.ApiKeyHeader = c.ApiKeyHeader ?? "X-API-Key";
+            connection.TokenEndpoint = c.TokenEndpoint;
+            connection.ClientId = c.ClientId;
+            connection.Scope = c.Scope;
+            connection.TimeoutSeconds = c.TimeoutSeconds;
+            connection.Retries = c.Retries;
+            connection.CacheSeconds = c.CacheSeconds;
+            connection.NgsiLdTenant = c.NgsiLdTenant;
+            connection.NgsiLdContext = c.NgsiLdContext;
+            connection.ProtectedApiKey = apiKey is null ? connection.ProtectedApiKey : platforms.Protect(apiKey);
+            connection.ProtectedClientSecret = clientSecret is null ? connection.ProtectedClientSecret : platforms.Protect(clientSecret);
+            connection.UpdatedAt = now;
+        }
+
+        var existing = await db.DataTools.ToDictionaryAsync(t => t.Slug, cancellationToken);
+        foreach (var t in config.DataTools)
+        {
+            if (!existing.TryGetValue(t.Id, out var tool))
+            {
+                tool = new DataTool { Id = Guid.CreateVersion7(now), Slug = t.Id, Name = t.Name, CreatedAt = now };
+                db.DataTools.Add(tool);
+            }
+
+            tool.Name = t.Name;
+            tool.Description = t.Description;
+            tool.ConnectionId = connections[t.Connection].Id;
+            tool.Kind = t.Kind;
+            tool.Query = t.Query;
+            tool.Intents = t.Intents;
+            tool.AnswerTemplate = t.AnswerTemplate;
+            tool.SourceUrl = t.SourceUrl;
+            tool.StaleAfterMinutes = t.StaleAfterMinutes;
+            tool.Enabled = t.Enabled;
+            tool.UpdatedAt = now;
+        }
+    }
+
+    private static string? Secret(string? variable) =>
+        string.IsNullOrWhiteSpace(variable) ? null : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
 
     /// <summary>Creates a tenant with default settings and one citizens' assistant, if it does not exist yet.</summary>
     public async Task<Tenant> EnsureAsync(string tenantId, CancellationToken cancellationToken)

@@ -17,6 +17,9 @@
  * @typedef {{ index?: number, title?: string, url?: string, section?: string }} Citation
  * @typedef {{ name?: string, phone?: string, email?: string, url?: string, openingHours?: string }} Contact
  * @typedef {{ messageId?: string, answerType?: string, followUps?: string[], contact?: Contact | null, notice?: string }} Done
+ * @typedef {{ time?: string, value?: number }} ChartPoint
+ * @typedef {{ name?: string, points?: ChartPoint[] }} ChartSeries
+ * @typedef {{ title?: string, unit?: string, series?: ChartSeries[], summary?: string }} Chart
  * @typedef {string | Node | null | undefined | false} Child
  */
 
@@ -57,6 +60,7 @@ const STRINGS = {
     plain: 'Einfache Sprache', retracted: 'Die Antwort wird überarbeitet …',
     modeAi: 'Antworten schreibt eine KI aus den Seiten der Verwaltung – mit Quellen zum Nachlesen.',
     modeQuoted: 'Antworten werden ohne KI direkt aus den Seiten der Verwaltung zitiert.',
+    chartTable: 'Werte als Tabelle', chartTime: 'Zeit', chartSeries: 'Datenreihen', chartScroll: 'Wertetabelle',
   },
   en: {
     launcher: 'Open chat with the city administration', close: 'Close chat', title: 'Digital assistant',
@@ -73,10 +77,12 @@ const STRINGS = {
     plain: 'Plain language', retracted: 'Revising the answer …',
     modeAi: 'Answers are written by an AI from the administration\'s pages – with sources to check.',
     modeQuoted: 'Answers are quoted without AI directly from the administration\'s pages.',
+    chartTable: 'Values as a table', chartTime: 'Time', chartSeries: 'Data series', chartScroll: 'Table of values',
   },
 };
 const lang = cfg.lang === 'en' ? 'en' : 'de';
 const t = STRINGS[lang];
+const locale = lang === 'en' ? 'en-GB' : 'de-DE';
 
 // WCAG AA contrast: #fff on #0a4d8c 8.6:1, #4a5563 on #fff 7.6:1,
 // #8a1020 on #fdecee 8.5:1; borders of inputs (#6b7785) 4.6:1.
@@ -138,9 +144,44 @@ textarea{min-height:2.75rem;max-height:8rem;padding:.625rem .75rem;border-radius
 .typing span:nth-child(2){animation-delay:.15s}
 .typing span:nth-child(3){animation-delay:.3s}
 @keyframes sd-dot{0%,80%,100%{opacity:.3}40%{opacity:1}}
+.msg.has-chart{align-self:stretch;max-width:none}
+.chart{margin:.75rem 0 0;padding:0}
+.chart figcaption{font-size:.875rem}
+.chart figcaption strong{display:block}
+.chart svg{display:block;width:100%;height:auto;margin-top:.375rem;overflow:visible;color:#1a1a1a}
+.chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#4a5563}
+.chart .grid{stroke:var(--sd-chart-grid,#d5dbe3);stroke-width:1}
+.chart .axis{stroke:var(--sd-chart-axis,#6b7785);stroke-width:1}
+.chart .line{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}
+.chart .val{font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+.chart .s0{stroke:var(--sd-chart-1,#0a4d8c);fill:var(--sd-chart-1,#0a4d8c)}
+.chart .s1{stroke:var(--sd-chart-2,#b3261e);fill:var(--sd-chart-2,#b3261e)}
+.chart .s2{stroke:var(--sd-chart-3,#1d6b34);fill:var(--sd-chart-3,#1d6b34)}
+.chart .s3{stroke:var(--sd-chart-4,#7a4a00);fill:var(--sd-chart-4,#7a4a00)}
+.chart .line.s0,.chart .line.s1,.chart .line.s2,.chart .line.s3{fill:none}
+.chart .val.s0,.chart .val.s1,.chart .val.s2,.chart .val.s3{stroke:#fff}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.375rem 0 0;padding:0;list-style:none;font-size:.8125rem}
+.legend li{display:flex;align-items:center;gap:.375rem}
+.legend svg{flex:none;width:1.75rem;height:.75rem;margin:0;overflow:visible}
+.chart details{margin-top:.5rem;font-size:.8125rem}
+.chart summary{cursor:pointer;color:#0a4d8c;text-decoration:underline}
+.table-wrap{max-width:100%;overflow-x:auto;margin-top:.375rem}
+.chart table{width:100%;border-collapse:collapse;font-size:.8125rem;font-variant-numeric:tabular-nums}
+.chart caption{text-align:left;font-weight:700;padding-bottom:.25rem}
+.chart th,.chart td{padding:.125rem .3125rem;border-bottom:1px solid #c4cdd8;text-align:right;white-space:nowrap}
+.chart th[scope=row],.chart thead th:first-child{text-align:left}
+.chart th[scope=row]{font-weight:400}
+.chart thead th{border-bottom:2px solid #6b7785;white-space:normal;vertical-align:bottom;font-size:.75rem;hyphens:auto}
 @media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border:0;border-radius:0}}
 @media (prefers-reduced-motion:reduce){*,::before,::after{animation:none!important;transition:none!important}}
-@media (forced-colors:active){.launcher,.chip,.fb,.btn,.msg{border:1px solid CanvasText}}
+@media (forced-colors:active){.launcher,.chip,.fb,.btn,.msg{border:1px solid CanvasText}
+.chart svg{forced-color-adjust:none;color:CanvasText}
+.chart text{fill:CanvasText}
+.chart .grid{stroke:GrayText}
+.chart .axis,.chart .line.s0,.chart .line.s1,.chart .line.s2,.chart .line.s3{stroke:CanvasText}
+.chart .mark{fill:CanvasText;stroke:CanvasText}
+.chart .val,.chart .val.s0,.chart .val.s1,.chart .val.s2,.chart .val.s3{fill:CanvasText;stroke:Canvas}
+.chart summary{color:LinkText}}
 `;
 
 // ----- Helpers -----
@@ -510,6 +551,252 @@ function renderFeedback(path) {
   return group;
 }
 
+// ----- Charts (SSE "chart": measured values as an accessible inline SVG line chart) -----
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAX_SERIES = 4;
+const MAX_POINTS = 1000;
+// Not colour alone (WCAG 1.4.1): every series also has its own dash pattern and marker shape.
+const DASHES = ['', '6 3', '2 3', '9 3 2 3'];
+const MARKERS = ['circle', 'square', 'triangle', 'diamond'];
+const HOUR = 3600000;
+const DAY = 24 * HOUR;
+const TIME_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720].map((m) => m * 60000)
+  .concat([1, 2, 7, 14, 28, 91, 182, 365].map((d) => d * DAY));
+
+/**
+ * Creates an SVG element; attributes as in h() ("text" sets textContent).
+ * @param {string} tag @param {Record<string, unknown> | null} [attrs] @param {...Child} children
+ */
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value == null || value === false) continue;
+    if (key === 'text') el.textContent = String(value);
+    else el.setAttribute(key, String(value));
+  }
+  for (const c of children) if (c != null && c !== false) el.append(c);
+  return el;
+}
+
+/** Rounds for SVG coordinates. @param {number} n */
+const r1 = (n) => Math.round(n * 10) / 10;
+
+/** Marker shape of series i centred at (x, y). @param {number} i @param {number} x @param {number} y @param {number} [size] */
+function marker(i, x, y, size = 4) {
+  const cls = `mark s${i}`;
+  switch (MARKERS[i % MARKERS.length]) {
+    case 'square': return s('rect', { class: cls, x: r1(x - size), y: r1(y - size), width: size * 2, height: size * 2 });
+    case 'triangle': return s('path', { class: cls, d: `M${r1(x)} ${r1(y - size * 1.2)}L${r1(x + size * 1.1)} ${r1(y + size * 0.9)}H${r1(x - size * 1.1)}Z` });
+    case 'diamond': return s('path', { class: cls, d: `M${r1(x)} ${r1(y - size * 1.3)}L${r1(x + size * 1.1)} ${r1(y)}L${r1(x)} ${r1(y + size * 1.3)}L${r1(x - size * 1.1)} ${r1(y)}Z` });
+    default: return s('circle', { class: cls, cx: r1(x), cy: r1(y), r: size });
+  }
+}
+
+/**
+ * 3–5 nicely rounded ticks (steps 1, 2, 2.5, 5 × 10^n) and the value range to draw, which contains the data
+ * and the ticks (with a little headroom).
+ * @param {number} min @param {number} max
+ * @returns {{ ticks: number[], decimals: number, lo: number, hi: number }}
+ */
+function niceTicks(min, max) {
+  if (max - min < 1e-9 * Math.max(1, Math.abs(max))) {
+    const pad = Math.abs(min) * 0.1 || 1; // all values equal: a band around them
+    min -= pad;
+    max += pad;
+  }
+  const exp = Math.floor(Math.log10((max - min) / 4));
+  for (const outer of [false, true]) { // ticks inside the data range first, else ticks enclosing it
+    for (let k = exp - 1; k <= exp + 2; k++) {
+      for (const m of [1, 2, 2.5, 5]) {
+        const step = m * 10 ** k;
+        const first = (outer ? Math.floor(min / step + 1e-9) : Math.ceil(min / step - 1e-9)) * step;
+        const last = (outer ? Math.ceil(max / step - 1e-9) : Math.floor(max / step + 1e-9)) * step;
+        const n = Math.round((last - first) / step) + 1;
+        if (n > 5) continue;
+        if (n < 3) break; // larger steps give fewer ticks still
+        const decimals = Math.max(0, -k + (m === 2.5 ? 1 : 0));
+        const ticks = Array.from({ length: n }, (_, i) => Number((first + i * step).toFixed(decimals + 2)));
+        const lo = Math.min(min, ticks[0]);
+        const hi = Math.max(max, ticks[n - 1]);
+        const pad = outer ? 0 : (hi - lo) * 0.04;
+        return { ticks, decimals, lo: lo - pad, hi: hi + pad };
+      }
+    }
+  }
+  return { ticks: [min, max], decimals: 2, lo: min, hi: max };
+}
+
+/**
+ * Time ticks at round local times (browser time zone), at most maxTicks.
+ * @param {number} min @param {number} max @param {number} maxTicks
+ */
+function timeTicks(min, max, maxTicks) {
+  const range = max - min;
+  const step = TIME_STEPS.find((st) => Math.floor(range / st) + 1 <= maxTicks) || Math.ceil(range / (maxTicks - 1) / DAY) * DAY;
+  const origin = new Date(min);
+  origin.setHours(0, 0, 0, 0); // local midnight: ticks fall on full local hours/days
+  /** @type {number[]} */
+  const ticks = [];
+  if (step >= DAY) {
+    const days = Math.round(step / DAY);
+    for (const d = new Date(origin); d.getTime() <= max && ticks.length < 50; d.setDate(d.getDate() + days)) {
+      if (d.getTime() >= min) ticks.push(d.getTime());
+    }
+  } else {
+    for (let x = origin.getTime() + Math.ceil((min - origin.getTime()) / step) * step; x <= max && ticks.length < 50; x += step) {
+      ticks.push(x);
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Valid series: finite values with parseable times, sorted by time.
+ * @param {unknown} series
+ * @returns {{ name: string, points: { time: number, value: number }[] }[]}
+ */
+function cleanSeries(series) {
+  return (Array.isArray(series) ? series : []).slice(0, MAX_SERIES).map((raw, i) => {
+    const name = String(raw?.name ?? '').trim().slice(0, 200) || `${i + 1}`;
+    const points = (Array.isArray(raw?.points) ? raw.points : []).slice(0, MAX_POINTS)
+      .map((/** @type {any} */ p) => ({ time: Date.parse(String(p?.time ?? '')), value: p?.value }))
+      .filter((p) => Number.isFinite(p.time) && typeof p.value === 'number' && Number.isFinite(p.value))
+      .sort((a, b) => a.time - b.time);
+    return { name, points };
+  });
+}
+
+/**
+ * The chart as a <figure>: caption (title + summary, the SVG's text alternative), the SVG, a legend and
+ * all values in a table. Server text is only set as textContent. Null when there is nothing to draw.
+ * @param {Chart} chart
+ */
+function renderChart(chart) {
+  if (!chart || typeof chart !== 'object') return null;
+  const series = cleanSeries(chart.series);
+  const all = series.flatMap((x) => x.points);
+  if (!all.length) return null;
+  const title = String(chart.title ?? '').trim().slice(0, 300);
+  const unit = String(chart.unit ?? '').trim().slice(0, 40);
+  const summary = String(chart.summary ?? '').trim().slice(0, 2000);
+  const id = `sd-chart-${++uid}`;
+
+  // Domain
+  let tMin = Math.min(...all.map((p) => p.time));
+  let tMax = Math.max(...all.map((p) => p.time));
+  if (tMax === tMin) {
+    tMin -= HOUR / 2;
+    tMax += HOUR / 2;
+  }
+  const y = niceTicks(Math.min(...all.map((p) => p.value)), Math.max(...all.map((p) => p.value)));
+  const yMin = y.lo;
+  const yMax = y.hi;
+  const valueFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const tickFormat = new Intl.NumberFormat(locale, { minimumFractionDigits: y.decimals, maximumFractionDigits: y.decimals });
+  const dayKey = (/** @type {number} */ ms) => new Date(ms).toDateString();
+  const spansDays = dayKey(tMin) !== dayKey(tMax);
+  const hourFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const dayFormat = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit' });
+  const fullFormat = new Intl.DateTimeFormat(locale, spansDays
+    ? { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }
+    : { hour: '2-digit', minute: '2-digit' });
+
+  // Layout in viewBox units; the SVG scales to the bubble's width (about 0.85–1.2 px per unit).
+  const W = 300;
+  const labels = y.ticks.map((v) => tickFormat.format(v));
+  const left = Math.max(28, Math.max(...labels.map((l) => l.length)) * 7 + 8);
+  const top = 22;
+  const right = 18;
+  const bottom = spansDays ? 36 : 22;
+  const plotH = 130;
+  const H = top + plotH + bottom;
+  const plotW = W - left - right;
+  const px = (/** @type {number} */ tm) => left + ((tm - tMin) / (tMax - tMin)) * plotW;
+  const py = (/** @type {number} */ v) => top + (1 - (v - yMin) / (yMax - yMin)) * plotH;
+
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${id}-caption`, focusable: 'false',
+    preserveAspectRatio: 'xMidYMid meet', 'data-testid': 'chart-svg',
+  });
+  const grid = s('g');
+  const axes = s('g');
+  svg.append(grid, axes);
+
+  // y axis: grid lines, tick labels, unit
+  y.ticks.forEach((v, i) => {
+    const yy = r1(py(v));
+    grid.append(s('line', { class: 'grid', x1: left, x2: W - right, y1: yy, y2: yy }));
+    axes.append(s('text', { x: left - 6, y: yy + 4, 'text-anchor': 'end', text: labels[i] }));
+  });
+  if (unit) axes.append(s('text', { x: 2, y: 12, text: unit }));
+  axes.append(s('line', { class: 'axis', x1: left, x2: W - right, y1: top + plotH, y2: top + plotH }));
+
+  // x axis: time labels (HH:MM; with the day where it changes when the range spans days)
+  let lastDay = '';
+  for (const tick of timeTicks(tMin, tMax, Math.max(2, Math.floor(plotW / 56)))) {
+    const xx = r1(px(tick));
+    grid.append(s('line', { class: 'grid', x1: xx, x2: xx, y1: top, y2: top + plotH }));
+    axes.append(s('line', { class: 'axis', x1: xx, x2: xx, y1: top + plotH, y2: top + plotH + 4 }));
+    const label = s('text', { x: xx, y: top + plotH + 17, 'text-anchor': 'middle', text: hourFormat.format(tick) });
+    if (spansDays && dayKey(tick) !== lastDay) {
+      lastDay = dayKey(tick);
+      label.append(s('tspan', { x: xx, dy: 13, text: dayFormat.format(tick) }));
+    }
+    axes.append(label);
+  }
+
+  // Lines, then the last value of each series with a marker and its value
+  /** @type {{ x: number, y: number, text: string, i: number }[]} */
+  const ends = [];
+  series.forEach((ser, i) => {
+    if (!ser.points.length) return;
+    const d = ser.points.map((p, j) => `${j ? 'L' : 'M'}${r1(px(p.time))} ${r1(py(p.value))}`).join('');
+    svg.append(s('path', { class: `line s${i}`, d, 'stroke-dasharray': DASHES[i] || null }));
+    const last = ser.points[ser.points.length - 1];
+    ends.push({ x: px(last.time), y: py(last.value), text: valueFormat.format(last.value), i });
+  });
+  // Value labels sit above their marker, pushed apart vertically so that they do not overlap.
+  ends.sort((a, b) => a.y - b.y);
+  let prev = -Infinity;
+  for (const end of ends) {
+    let ly = Math.max(end.y - 8, top - 8, prev + 13);
+    prev = ly;
+    svg.append(marker(end.i, end.x, end.y));
+    svg.append(s('text', { class: `val s${end.i}`, x: r1(end.x - 7), y: r1(ly), 'text-anchor': 'end', text: end.text }));
+  }
+
+  // Legend: line sample with dash pattern and marker, then the name (as text)
+  const legend = h('ul', { class: 'legend', 'aria-label': t.chartSeries, 'data-testid': 'chart-legend' },
+    ...series.map((ser, i) => h('li', null,
+      s('svg', { viewBox: '0 0 28 12', 'aria-hidden': 'true', focusable: 'false' },
+        s('line', { class: `line s${i}`, x1: 1, x2: 27, y1: 6, y2: 6, 'stroke-dasharray': DASHES[i] || null }),
+        marker(i, 14, 6, 3.5)),
+      h('span', { text: ser.name }))));
+
+  // All values as a table: one row per time, one column per series
+  const times = [...new Set(all.map((p) => p.time))].sort((a, b) => a - b);
+  const byTime = series.map((ser) => new Map(ser.points.map((p) => [p.time, p.value])));
+  const table = h('table', null,
+    h('caption', { text: title || t.chartTable }),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col', text: t.chartTime }),
+      ...series.map((ser) => h('th', { scope: 'col', text: unit ? `${ser.name} (${unit})` : ser.name })))),
+    h('tbody', null, ...times.map((tm) => h('tr', null,
+      h('th', { scope: 'row', text: fullFormat.format(tm) }),
+      ...byTime.map((m) => h('td', { text: m.has(tm) ? valueFormat.format(/** @type {number} */ (m.get(tm))) : '–' }))))));
+
+  return h('figure', { class: 'chart', 'data-testid': 'chart' },
+    h('figcaption', { id: `${id}-caption` },
+      title && h('strong', { text: title }),
+      summary && h('span', { text: (title ? ' ' : '') + summary })),
+    svg,
+    legend,
+    h('details', null,
+      h('summary', { text: t.chartTable }),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t.chartScroll }, table)));
+}
+
 /**
  * A bot answer filled from stream events. It is attached to the log on the
  * first event, replacing the typing indicator.
@@ -520,6 +807,8 @@ function createAnswer(typing) {
   const el = h('div', { class: 'msg bot', 'data-who': t.bot, 'data-testid': 'message-bot' }, text);
   /** @type {HTMLElement | null} */
   let sources = null;
+  /** @type {HTMLElement | null} */
+  let figure = null;
   const attach = () => el.isConnected || (typing.isConnected ? typing.replaceWith(el) : log.append(el));
 
   return {
@@ -533,7 +822,24 @@ function createAnswer(typing) {
     /** The text so far failed a check on the server; a replacement follows. */
     retract() {
       text.textContent = '';
+      // A chart belongs to the retracted text; the replacement brings its own.
+      figure?.remove();
+      figure = null;
+      el.classList.remove('has-chart');
       status.textContent = t.retracted;
+    },
+    /** Chart of measured values, below the text and above the sources. @param {Chart} c */
+    chart(c) {
+      const next = renderChart(c);
+      if (!next) return;
+      attach();
+      const stick = nearBottom();
+      if (figure) figure.replaceWith(next);
+      else if (sources) sources.before(next);
+      else text.after(next);
+      figure = next;
+      el.classList.add('has-chart');
+      scrollToEnd(stick);
     },
     /** @param {Citation} c */
     citation(c) {
@@ -541,12 +847,12 @@ function createAnswer(typing) {
       if (!name) return;
       attach();
       if (!sources) {
-        sources = h('ol');
-        el.append(h('div', { class: 'sources', 'data-testid': 'sources' }, h('p', { class: 'label', text: t.sources }), sources));
+        sources = h('div', { class: 'sources', 'data-testid': 'sources' }, h('p', { class: 'label', text: t.sources }), h('ol'));
+        el.append(sources);
       }
       // Keep the server's numbering so "[2]" in the text matches source 2.
       const value = Number.isInteger(c.index) && Number(c.index) > 0 ? c.index : null;
-      sources.append(h('li', { value }, link(c.url, c.section ? `${name} – ${c.section}` : name, 'source-link')));
+      /** @type {Element} */ (sources.lastChild).append(h('li', { value }, link(c.url, c.section ? `${name} – ${c.section}` : name, 'source-link')));
       scrollToEnd();
     },
     /** @param {Done} d @param {string} conversation */
@@ -625,6 +931,7 @@ async function ask(question) {
       if (event === 'delta' && typeof payload.text === 'string') answer.delta(payload.text);
       else if (event === 'retract') answer.retract();
       else if (event === 'citation') answer.citation(payload);
+      else if (event === 'chart') answer.chart(payload);
       else if (event === 'done' || event === 'error') {
         finished = true;
         if (event === 'done') answer.done(payload, id);

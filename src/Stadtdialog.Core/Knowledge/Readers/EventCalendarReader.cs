@@ -45,6 +45,44 @@ public static partial class EventCalendarReader
 
     public static IReadOnlyList<ExtractedDocument> Read(string text, string url, DateTimeOffset now, TimeSpan window)
     {
+        var calendar = Parse(text);
+        var documents = new List<ExtractedDocument>();
+        var subKeys = new HashSet<string>(StringComparer.Ordinal);
+        // Ical.Net invents the current time as DTSTAMP where the feed has none: only values that occur in the
+        // text count.
+        var stamps = Values(StampProperty(), calendar.Unfolded);
+        foreach (var (subKey, events) in calendar.Groups)
+        {
+            ExtractedDocument? document;
+            try
+            {
+                document = ToDocument(subKey, events, stamps, url, now, now + window, calendar.DefaultZone);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One broken event (an unparsable date, an unevaluable rule) must not cost the whole feed.
+                continue;
+            }
+
+            if (document is not null && subKeys.Add(subKey))
+            {
+                documents.Add(document);
+            }
+        }
+
+        return documents;
+    }
+
+    /// <summary>A parsed feed: its events grouped by UID, the zone for floating times and dates, the unfolded text.</summary>
+    internal sealed record ParsedCalendar(
+        IReadOnlyList<(string SubKey, List<CalendarEvent> Events)> Groups, string DefaultZone, string Unfolded);
+
+    /// <summary>
+    /// Parses a feed (unknown TZIDs read as the default zone) and groups its events by UID; a text that cannot be
+    /// parsed or holds no VCALENDAR is a <see cref="DocumentReadException"/>.
+    /// </summary>
+    internal static ParsedCalendar Parse(string text)
+    {
         var unfolded = Folding().Replace(text, "");
         var defaultZone = DefaultZone(unfolded);
         CalendarCollection calendars;
@@ -62,32 +100,9 @@ public static partial class EventCalendarReader
             throw new DocumentReadException("The calendar could not be read: the file holds no VCALENDAR.");
         }
 
-        var documents = new List<ExtractedDocument>();
-        var subKeys = new HashSet<string>(StringComparer.Ordinal);
-        // Ical.Net invents a random UID and the current time as DTSTAMP where the feed has none: only values
-        // that occur in the text count.
+        // Ical.Net invents a random UID where the feed has none: only values that occur in the text count.
         var uids = Values(UidProperty(), unfolded);
-        var stamps = Values(StampProperty(), unfolded);
-        foreach (var (subKey, events) in Group(calendars.SelectMany(c => c.Events), uids))
-        {
-            ExtractedDocument? document;
-            try
-            {
-                document = ToDocument(subKey, events, stamps, url, now, now + window, defaultZone);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One broken event (an unparsable date, an unevaluable rule) must not cost the whole feed.
-                continue;
-            }
-
-            if (document is not null && subKeys.Add(subKey))
-            {
-                documents.Add(document);
-            }
-        }
-
-        return documents;
+        return new ParsedCalendar(Group(calendars.SelectMany(c => c.Events), uids), defaultZone, unfolded);
     }
 
     /// <summary>
@@ -124,25 +139,12 @@ public static partial class EventCalendarReader
     private static ExtractedDocument? ToDocument(
         string subKey, List<CalendarEvent> events, HashSet<string> stamps, string url, DateTimeOffset now, DateTimeOffset windowEnd, string defaultZone)
     {
-        // Several events without RECURRENCE-ID under one UID: the latest revision (SEQUENCE), or, in feeds that
-        // reuse one UID for every date of a series, all of them, read as one event with several dates.
-        var masters = events.Where(e => e.RecurrenceIdentifier is null).ToList();
-        var revision = masters.Count > 0 ? masters.Max(m => m.Sequence) : 0;
-        masters = [.. masters.Where(e => e.Sequence == revision)];
-        var overrides = events.Where(e => e.RecurrenceIdentifier is not null).ToList();
-        var active = (masters.Count > 0 ? masters : overrides).Where(e => !IsCancelled(e) && e.DtStart is not null).ToList();
-        if (active.Count == 0)
+        if (Expand(events, now, windowEnd, defaultZone, MaxOccurrences) is not { } series)
         {
             return null;
         }
 
-        var main = active[0];
-        var zone = main.DtStart!.TzId is { } tzId && !main.DtStart.IsUtc ? tzId : defaultZone;
-        var (occurrences, more) = Occurrences(masters.Count > 0 ? active : [], overrides, now, windowEnd, defaultZone);
-        if (occurrences.Count == 0)
-        {
-            return null;
-        }
+        var (main, zone, occurrences, more) = series;
 
         var title = TextNormalizer.Clean(main.Summary);
         var location = TextNormalizer.Clean(main.Location);
@@ -199,11 +201,39 @@ public static partial class EventCalendarReader
         };
     }
 
-    private sealed record Occurrence(CalDateTime Start, CalDateTime End, bool HasEnd, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+    /// <summary>The first active event of a group, the zone its times are shown in, its occurrences and whether the series goes on.</summary>
+    internal sealed record EventSeries(CalendarEvent Main, string Zone, List<Occurrence> Occurrences, bool More);
+
+    /// <summary>
+    /// The occurrences of one UID's events (master revisions and RECURRENCE-ID overrides) that overlap
+    /// [<paramref name="from"/>, <paramref name="to"/>), in order; null when the event is cancelled or has none there.
+    /// At most <paramref name="maxOccurrences"/> occurrences per master are evaluated.
+    /// </summary>
+    internal static EventSeries? Expand(List<CalendarEvent> events, DateTimeOffset from, DateTimeOffset to, string defaultZone, int maxOccurrences)
+    {
+        // Several events without RECURRENCE-ID under one UID: the latest revision (SEQUENCE), or, in feeds that
+        // reuse one UID for every date of a series, all of them, read as one event with several dates.
+        var masters = events.Where(e => e.RecurrenceIdentifier is null).ToList();
+        var revision = masters.Count > 0 ? masters.Max(m => m.Sequence) : 0;
+        masters = [.. masters.Where(e => e.Sequence == revision)];
+        var overrides = events.Where(e => e.RecurrenceIdentifier is not null).ToList();
+        var active = (masters.Count > 0 ? masters : overrides).Where(e => !IsCancelled(e) && e.DtStart is not null).ToList();
+        if (active.Count == 0)
+        {
+            return null;
+        }
+
+        var main = active[0];
+        var zone = main.DtStart!.TzId is { } tzId && !main.DtStart.IsUtc ? tzId : defaultZone;
+        var (occurrences, more) = Occurrences(masters.Count > 0 ? active : [], overrides, from, to, defaultZone, maxOccurrences);
+        return occurrences.Count == 0 ? null : new EventSeries(main, zone, occurrences, more);
+    }
+
+    internal sealed record Occurrence(CalDateTime Start, CalDateTime End, bool HasEnd, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
     /// <summary>The occurrences in the window, in order; <c>more</c> when the series goes on after the window.</summary>
     private static (List<Occurrence> Occurrences, bool More) Occurrences(
-        List<CalendarEvent> masters, List<CalendarEvent> overrides, DateTimeOffset now, DateTimeOffset windowEnd, string zone)
+        List<CalendarEvent> masters, List<CalendarEvent> overrides, DateTimeOffset now, DateTimeOffset windowEnd, string zone, int maxOccurrences)
     {
         var result = new List<Occurrence>();
         var distinct = new HashSet<(DateTimeOffset, DateTimeOffset)>();
@@ -230,7 +260,7 @@ public static partial class EventCalendarReader
             foreach (var occurrence in master.GetOccurrences(new CalDateTime(from.UtcDateTime, CalDateTime.UtcTzId), options))
             {
                 var start = occurrence.Period.StartTime;
-                if (Instant(start, zone) >= windowEnd || ++seen > MaxOccurrences)
+                if (Instant(start, zone) >= windowEnd || ++seen > maxOccurrences)
                 {
                     more = true;
                     break;
@@ -282,10 +312,10 @@ public static partial class EventCalendarReader
     }
 
     /// <summary>The instant of a calendar time; floating times and dates are read in the default zone.</summary>
-    private static DateTimeOffset Instant(CalDateTime value, string zone) =>
+    internal static DateTimeOffset Instant(CalDateTime value, string zone) =>
         new(DateTime.SpecifyKind((value.IsFloating ? value.ToTimeZone(zone) : value).AsUtc, DateTimeKind.Utc));
 
-    private static string ZoneOf(CalDateTime value, string zone) => value.TzId is { } tzId && !value.IsUtc ? tzId : zone;
+    internal static string ZoneOf(CalDateTime value, string zone) => value.TzId is { } tzId && !value.IsUtc ? tzId : zone;
 
     /// <summary>The wall-clock time of a value in the zone it is shown in.</summary>
     private static DateTime Local(CalDateTime value, string zone) =>
@@ -368,7 +398,7 @@ public static partial class EventCalendarReader
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpper(text[0], German) + text[1..];
 
-    private static bool IsCancelled(CalendarEvent calendarEvent) =>
+    internal static bool IsCancelled(CalendarEvent calendarEvent) =>
         string.Equals(calendarEvent.Status, EventStatus.Cancelled, StringComparison.OrdinalIgnoreCase);
 
     private static HashSet<string> Values(Regex property, string text) =>

@@ -103,6 +103,7 @@ public static class DemoFeature
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         builder.Services.AddHostedService<DemoProvisioner>();
+        builder.Services.AddSingleton<DemoPlatformStore>();
         return builder;
     }
 
@@ -126,6 +127,7 @@ public static class DemoFeature
             });
         }
 
+        app.MapDemoPlatform(); // /demo/platform/: recorded SensorThings, NGSI-LD and iCalendar answers (DemoPlatform.cs)
         app.MapGet("/demo/files/{name}", (string name, IOptions<DemoOptions> options) => ServeFile(name, options.Value))
             .ExcludeFromDescription();
         app.MapGet("/demo/{**page}", (string? page, IOptions<DemoOptions> options) => RenderPage(page, options.Value))
