@@ -207,7 +207,7 @@ public sealed class ChatService(
     /// The question without names, e-mail addresses, phone numbers and the like: they say nothing about which page
     /// answers it, and as unknown words they would only lower the retrieval's confidence.
     /// </summary>
-    internal static string WithoutPersonalData(string question)
+    public static string WithoutPersonalData(string question)
     {
         var matches = PiiRedactor.Find(question);
         if (matches.Count == 0)

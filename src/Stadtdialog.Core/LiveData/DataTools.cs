@@ -42,8 +42,9 @@ public sealed class DataConnection : ITenantScoped
     public DataPlatformKind Kind { get; set; }
 
     /// <summary>
-    /// The service root (e.g. <c>https://udp.example/FROST-Server/v1.1/</c>, <c>https://broker.example/ngsi-ld/v1/</c>,
-    /// the feed's URL). A path starting with <c>/</c> means this Stadtdialog server itself (the bundled demo platform).
+    /// The service root (e.g. <c>https://udp.example/FROST-Server/v1.1/</c>; for NGSI-LD the broker root
+    /// <c>https://broker.example/</c> before <c>ngsi-ld/v1/</c>; for catalogues the CKAN or piveau root; for iCalendar the
+    /// feed's URL). A path starting with <c>/</c> means this Stadtdialog server itself (the bundled demo platform).
     /// </summary>
     public required string BaseUrl { get; set; }
 

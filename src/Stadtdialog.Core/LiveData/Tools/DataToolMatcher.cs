@@ -10,8 +10,10 @@ public sealed record DataToolMatch(DataTool Tool, double Score, string Reason);
 /// Maps a question to a data tool by the tool's intent patterns, German-aware (stems and compound parts: "Parkhäuser"
 /// matches the keyword "Parkhaus", "Feinstaubwerte" matches "Feinstaub"):
 /// <list type="bullet">
-/// <item>a keyword (word or phrase) matches when the question contains all its words;</item>
-/// <item>an example question matches when the question shares at least half of the words of both (Jaccard ≥ 0.5);</item>
+/// <item>a keyword (word or phrase) matches when the question contains all its words; a word also matches as the start
+/// or the end of a compound ("Parkhaus" in "Parkhausbelegung", "Verlauf" in "Tagesverlauf") and in another form
+/// ("kosten" and "kostet");</item>
+/// <item>an example question matches when it and the question share most of their words (Jaccard ≥ 0.6);</item>
 /// <item>an excluded keyword rules the tool out ("Was kostet das Parkhaus?" is about fees, not free spaces).</item>
 /// </list>
 /// The best tool wins; more matching keywords beat fewer, so "Luftqualität in den letzten 24 Stunden" picks the
@@ -22,14 +24,14 @@ public sealed class DataToolMatcher(GermanTextAnalysis german)
     /// <summary>Lowest score that answers with a tool.</summary>
     public const double Threshold = 0.6;
 
-    private const double ExampleThreshold = 0.5;
+    private const double ExampleThreshold = 0.6;
 
     private readonly ConcurrentDictionary<(Guid, DateTimeOffset), Patterns> _patterns = new();
 
     private sealed record Patterns(
-        IReadOnlyList<(string Phrase, HashSet<string> Terms)> Keywords,
+        IReadOnlyList<(string Phrase, IReadOnlyList<string> Words)> Keywords,
         IReadOnlyList<HashSet<string>> Examples,
-        IReadOnlyList<HashSet<string>> Excluded,
+        IReadOnlyList<IReadOnlyList<string>> Excluded,
         HashSet<string> AllTerms);
 
     /// <summary>The best tool for <paramref name="question"/>, or null when none matches well enough.</summary>
@@ -41,18 +43,19 @@ public sealed class DataToolMatcher(GermanTextAnalysis german)
             return null;
         }
 
+        var words = Words(question);
         DataToolMatch? best = null;
         foreach (var tool in tools)
         {
             var patterns = PatternsOf(tool);
-            if (patterns.Excluded.Any(e => e.Count > 0 && e.IsSubsetOf(terms)))
+            if (patterns.Excluded.Any(e => Contains(terms, e)))
             {
                 continue;
             }
 
-            var hits = patterns.Keywords.Where(k => k.Terms.Count > 0 && k.Terms.IsSubsetOf(terms)).ToList();
-            var keywordScore = hits.Count == 0 ? 0 : 0.6 + 0.1 * Math.Min(hits.Sum(h => h.Terms.Count) - 1, 3);
-            var exampleScore = patterns.Examples.Select(e => Jaccard(terms, e)).DefaultIfEmpty(0).Max();
+            var hits = patterns.Keywords.Where(k => Contains(terms, k.Words)).ToList();
+            var keywordScore = hits.Count == 0 ? 0 : 0.6 + 0.1 * Math.Min(hits.Max(h => h.Words.Count) - 1 + (hits.Count - 1), 3);
+            var exampleScore = patterns.Examples.Select(e => Jaccard(words, e)).DefaultIfEmpty(0).Max();
             if (exampleScore < ExampleThreshold)
             {
                 exampleScore = 0;
@@ -78,22 +81,52 @@ public sealed class DataToolMatcher(GermanTextAnalysis german)
     public bool Mentions(string question, IReadOnlyList<DataTool> tools)
     {
         var terms = german.Terms(question);
-        return tools.Any(t => PatternsOf(t).AllTerms.Overlaps(terms));
+        return tools.Any(t => PatternsOf(t).AllTerms.Any(w => terms.Contains(w) || terms.Any(q => Same(w, q))));
     }
 
     private Patterns PatternsOf(DataTool tool) => _patterns.GetOrAdd((tool.Id, tool.UpdatedAt), _ =>
     {
-        var keywords = tool.Intents.Keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => (k.Trim(), german.Terms(k))).ToList();
-        var examples = tool.Intents.Examples.Where(e => !string.IsNullOrWhiteSpace(e)).Select(german.Terms).ToList();
-        var excluded = tool.Intents.ExcludedKeywords.Where(e => !string.IsNullOrWhiteSpace(e)).Select(german.Terms).ToList();
+        var keywords = tool.Intents.Keywords.Where(k => !string.IsNullOrWhiteSpace(k))
+            .Select(k => (k.Trim(), (IReadOnlyList<string>)[.. Words(k)])).Where(k => k.Item2.Count > 0).ToList();
+        var examples = tool.Intents.Examples.Where(e => !string.IsNullOrWhiteSpace(e)).Select(Words).Where(e => e.Count > 0).ToList();
+        var excluded = tool.Intents.ExcludedKeywords.Where(e => !string.IsNullOrWhiteSpace(e))
+            .Select(e => (IReadOnlyList<string>)[.. Words(e)]).Where(e => e.Count > 0).ToList();
         var all = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var set in keywords.Select(k => k.Item2).Concat(examples))
+        foreach (var set in keywords.Select(k => (IEnumerable<string>)k.Item2).Concat(examples))
         {
-            all.UnionWith(set);
+            all.UnionWith(set.Where(t => t.Length >= 4));
         }
 
         return new Patterns(keywords, examples, excluded, all);
     });
+
+    /// <summary>One stem per word (the whole word's, not its compound parts); stop words drop out.</summary>
+    private HashSet<string> Words(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in text.Split((char[])[' ', '\t', '\n', ',', '.', '?', '!', ';', ':', '(', ')', '"', '„', '“'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (german.Terms(word).MaxBy(t => t.Length) is { } stem)
+            {
+                words.Add(stem);
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>All <paramref name="words"/> occur among the question's terms (see <see cref="Same"/>).</summary>
+    private static bool Contains(HashSet<string> terms, IReadOnlyList<string> words) =>
+        words.Count > 0 && words.All(w => terms.Contains(w) || terms.Any(t => Same(w, t)));
+
+    /// <summary>
+    /// A keyword stem and a question term name the same thing: the keyword starts or ends a compound ("parkhaus" in
+    /// "parkhausbeleg", "verlauf" in "tagesverlauf"), or the stemmer cut two forms differently ("kost" and "kostet").
+    /// </summary>
+    private static bool Same(string keyword, string term) =>
+        (keyword.Length >= 4 && term.StartsWith(keyword, StringComparison.Ordinal))
+        || (term.Length >= 4 && keyword.StartsWith(term, StringComparison.Ordinal) && keyword.Length - term.Length <= 2)
+        || (keyword.Length >= 5 && term.EndsWith(keyword, StringComparison.Ordinal));
 
     private static double Jaccard(HashSet<string> a, HashSet<string> b)
     {

@@ -441,8 +441,13 @@ public sealed partial class DataToolRunner(
             else
             {
                 text.Append(CultureInfo.InvariantCulture, $"Veranstaltungen{about} {range}:");
-                foreach (var e in matching.Take(runner._options.Value.MaxItems))
+
+                // A recurring event (the Christmas market every day) is one line with its further dates.
+                var groups = matching.GroupBy(e => (e.Title, e.Location)).ToList();
+                var max = runner._options.Value.MaxItems;
+                foreach (var group in groups.Take(max))
                 {
+                    var e = group.First();
                     var local = TimeZoneInfo.ConvertTime(e.Start, zone);
                     text.Append("\n- ").Append(runner._texts.Render(tool, new Dictionary<string, object?>
                     {
@@ -455,11 +460,20 @@ public sealed partial class DataToolRunner(
                         ["url"] = e.Url,
                         ["categories"] = string.Join(", ", e.Categories),
                     }));
+                    var more = group.Skip(1).ToList();
+                    if (more.Count is > 0 and <= 3)
+                    {
+                        text.Append(" (auch ").AppendJoin(", ", more.Select(m => DataToolTexts.Day(m.Start, zone))).Append(')');
+                    }
+                    else if (more.Count > 3)
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $" (auch an {more.Count} weiteren Tagen bis {DataToolTexts.Day(more[^1].Start, zone)})");
+                    }
                 }
 
-                if (matching.Count > runner._options.Value.MaxItems)
+                if (groups.Count > max)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"\n… und {matching.Count - runner._options.Value.MaxItems} weitere.");
+                    text.Append(CultureInfo.InvariantCulture, $"\n… und {groups.Count - max} weitere.");
                 }
             }
 
@@ -566,8 +580,8 @@ public sealed partial class DataToolRunner(
             }
 
             return items.Count == 1 && items[0].Entity is { } entity
-                ? LocalOrAbsolute(new Uri(BaseUrl, "entities/" + Uri.EscapeDataString(entity.Id)))
-                : LocalOrAbsolute(new Uri(BaseUrl, "entities?type=" + Uri.EscapeDataString(tool.Query.EntityType ?? "")));
+                ? LocalOrAbsolute(new Uri(BaseUrl, "ngsi-ld/v1/entities/" + Uri.EscapeDataString(entity.Id)))
+                : LocalOrAbsolute(new Uri(BaseUrl, "ngsi-ld/v1/entities?type=" + Uri.EscapeDataString(tool.Query.EntityType ?? "")));
         }
 
         /// <summary>For the bundled demo platform a path (valid behind any proxy), else the absolute URL.</summary>

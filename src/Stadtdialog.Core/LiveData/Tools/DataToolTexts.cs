@@ -72,7 +72,7 @@ public sealed class DataToolTexts
 
     /// <summary>"Mo., 23.11." style day label.</summary>
     public static string Day(DateTimeOffset time, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(time, zone).ToString("ddd, dd.MM.", German);
+        TimeZoneInfo.ConvertTime(time, zone).ToString("ddd'.', dd.MM.", German);
 
     /// <summary>
     /// The text with the value's time guaranteed: when the template did not show the time (or the value is not from

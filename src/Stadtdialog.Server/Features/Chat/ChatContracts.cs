@@ -28,6 +28,9 @@ public sealed record MessageDto(
 
     /// <summary>Flesch–Amstad readability of an answer (0 hard … 100 easy).</summary>
     public double? Readability { get; init; }
+
+    /// <summary>The time-series chart of a live-data answer.</summary>
+    public global::Stadtdialog.LiveData.ChartData? Chart { get; init; }
 }
 
 public sealed record ConversationDto(Guid Id, string Assistant, DateTimeOffset CreatedAt, IReadOnlyList<MessageDto> Messages);
@@ -51,6 +54,12 @@ public sealed record AnswerDto(
 
     /// <summary>Flesch–Amstad readability of the answer (0 hard … 100 easy).</summary>
     public double? Readability { get; init; }
+
+    /// <summary>The time-series chart of a live-data answer (also sent as SSE <c>chart</c> event).</summary>
+    public global::Stadtdialog.LiveData.ChartData? Chart { get; init; }
+
+    /// <summary>The data tool that answered (live data).</summary>
+    public string? DataTool { get; init; }
 }
 
 public sealed record FeedbackRequest([property: Required] FeedbackRating Rating, [property: StringLength(2000)] string? Comment = null);
@@ -73,6 +82,9 @@ public sealed record DoneEvent(
     public bool PlainLanguage { get; init; }
 
     public double? Readability { get; init; }
+
+    /// <summary>The data tool that answered (live data).</summary>
+    public string? DataTool { get; init; }
 }
 
 /// <summary>SSE <c>retract</c>: discard the answer text received so far; a replacement follows.</summary>

@@ -82,9 +82,9 @@ public static partial class ChatEndpoints
 
         chat.MapPost("/conversations/{conversationId:guid}/messages", SendMessage)
             .WithName("SendMessage")
-            .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, retract, citation, done, error)")
+            .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, retract, chart, citation, done, error)")
             .WithDescription("With `Accept: text/event-stream` the answer streams as typed events: `delta` {text}, " +
-                "`retract` {reason} (discard the text so far; a replacement follows), `citation` {index,title,url,section}, " +
+                "`retract` {reason} (discard the text so far; a replacement follows), `chart` {title,unit,series,summary} (live data over time), `citation` {index,title,url,section}, " +
                 "`done` {messageId,answerType,confidence,followUps,contact,notice,language,plainLanguage,readability}, " +
                 "`error` {title,detail}. Without it, the complete answer is returned as JSON. `plainLanguage: true` asks " +
                 "for Einfache Sprache; the answer's language follows the question's (within the municipality's languages).")
@@ -119,7 +119,7 @@ public static partial class ChatEndpoints
             conversation.Messages.Select(m => new MessageDto(m.Id, m.Role, m.Content, m.AnswerType, m.Confidence,
                 m.Citations.Select(ToDto).ToList(), m.CreatedAt)
             {
-                Language = m.Language, PlainLanguage = m.PlainLanguage, Readability = m.Readability,
+                Language = m.Language, PlainLanguage = m.PlainLanguage, Readability = m.Readability, Chart = m.Chart,
             }).ToList()));
     }
 
@@ -151,7 +151,7 @@ public static partial class ChatEndpoints
                 answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact)
             {
                 Notice = answer.Notice, Language = turn.AnswerMessage.Language, PlainLanguage = answer.PlainLanguage,
-                Readability = turn.AnswerMessage.Readability,
+                Readability = turn.AnswerMessage.Readability, Chart = answer.Chart, DataTool = answer.DataTool,
             });
         }
 
@@ -269,6 +269,11 @@ public static partial class ChatEndpoints
             }
         }
 
+        if (answer.Chart is { } chart)
+        {
+            yield return new SseItem<object>(chart, "chart");
+        }
+
         foreach (var citation in answer.Citations)
         {
             yield return new SseItem<object>(ToDto(citation), "citation");
@@ -279,7 +284,7 @@ public static partial class ChatEndpoints
             new DoneEvent(message.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact)
             {
                 Notice = answer.Notice, Language = message.Language, PlainLanguage = answer.PlainLanguage,
-                Readability = message.Readability,
+                Readability = message.Readability, DataTool = answer.DataTool,
             },
             "done");
     }
