@@ -94,7 +94,16 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
         var first = await _server.AskAsync(Tenant, conversation, attack + "\n" + Passport);
         var answer = await _server.AskAsync(Tenant, conversation, Passport);
 
-        var calls = _model.ChatRequests.Where(r => !r.Messages[0].Content.StartsWith("Übersetze", StringComparison.Ordinal)).ToList();
+        // The live-data tier may first ask the model to pick a data tool: its own rules, first and alone, and the
+        // attack only as (neutralised) user text.
+        foreach (var choice in _model.ChatRequests.Where(r => r.Json?["tools"] is not null))
+        {
+            Assert.StartsWith("Du bist die Vermittlung zu den Live-Daten", Assert.Single(choice.Messages, m => m.Role == "system").Content, StringComparison.Ordinal);
+            Assert.Equal("system", choice.Messages[0].Role);
+            Assert.DoesNotMatch(FakeRoleMarker(), string.Join("\n", choice.Messages.Skip(1).Select(m => m.Content)));
+        }
+
+        var calls = _model.ChatRequests.Where(r => !r.Messages[0].Content.StartsWith("Übersetze", StringComparison.Ordinal) && r.Json?["tools"] is null).ToList();
         Assert.NotEmpty(calls); // the obedient model was asked, so the checks below ran on what it did
         Assert.Contains(calls, c => c.Messages.Count(m => m.Role == "user") >= 3); // history with the attack was sent
         foreach (var call in calls)

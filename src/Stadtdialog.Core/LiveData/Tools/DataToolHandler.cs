@@ -13,7 +13,7 @@ namespace Stadtdialog.LiveData.Tools;
 /// <list type="number">
 /// <item>Without a language model: the tools' intent patterns pick a tool, the question names its item and time range,
 /// the tool's template renders the answer.</item>
-/// <item>With a model, when no pattern matched but the question touches a tool's words (or is in another language):
+/// <item>With a model, when no pattern matched but the question shares a word with a tool's patterns:
 /// the tools are offered to the model as functions with JSON schemas; when it calls one, Stadtdialog runs it and
 /// renders the answer from the template. The model picks and fills in, it never writes the values.</item>
 /// </list>
@@ -71,7 +71,7 @@ public sealed partial class DataToolHandler(
     {
         if (!context.Assistant.Generation.Enabled
             || models.Get(context.Tenant, context.Assistant) is not { } handle
-            || (context.Language == "de" && !matcher.Mentions(context.Text, tools)))
+            || !matcher.Mentions(context.Text, tools))
         {
             return null;
         }

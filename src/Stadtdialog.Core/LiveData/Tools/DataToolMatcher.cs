@@ -75,13 +75,15 @@ public sealed class DataToolMatcher(GermanTextAnalysis german)
     }
 
     /// <summary>
-    /// Whether the question shares any word with a tool's keywords or examples: worth asking a language model
-    /// whether a tool fits, although no pattern matched.
+    /// Whether the question shares a word with a tool's keywords or examples (the whole word, or a compound starting
+    /// with it: "Parkhausbelegung" for "Parkhaus"): worth asking a language model whether a tool fits, although no
+    /// pattern matched.
     /// </summary>
     public bool Mentions(string question, IReadOnlyList<DataTool> tools)
     {
-        var terms = german.Terms(question);
-        return tools.Any(t => PatternsOf(t).AllTerms.Any(w => terms.Contains(w) || terms.Any(q => Same(w, q))));
+        var words = Words(question);
+        return tools.Any(t => PatternsOf(t).AllTerms.Any(w => words.Contains(w)
+            || (w.Length >= 5 && words.Any(q => q.StartsWith(w, StringComparison.Ordinal)))));
     }
 
     private Patterns PatternsOf(DataTool tool) => _patterns.GetOrAdd((tool.Id, tool.UpdatedAt), _ =>
