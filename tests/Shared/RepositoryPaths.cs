@@ -37,4 +37,7 @@ public static class RepositoryPaths
     public static string CommittedOpenApi => Path.Combine(Root, "docs", "api", "openapi.json");
 
     public static string DemoScreenshot => Path.Combine(Root, "docs", "images", "demo.png");
+
+    /// <summary>The screenshot of a live-data answer with its chart in docs/live-data.md.</summary>
+    public static string LiveDataScreenshot => Path.Combine(Root, "docs", "images", "live-data.png");
 }

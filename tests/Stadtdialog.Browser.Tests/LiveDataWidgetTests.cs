@@ -41,7 +41,7 @@ public sealed partial class LiveDataWidgetTests(BrowserFixture browser)
     [Fact]
     public async Task A_time_series_question_renders_a_chart_with_a_text_alternative_and_a_data_table()
     {
-        var page = await browser.NewPageAsync();
+        var page = await browser.NewPageAsync(1280, 900);
         try
         {
             await page.GotoAsync("/");
@@ -61,6 +61,18 @@ public sealed partial class LiveDataWidgetTests(BrowserFixture browser)
             var rows = chart.Locator("table tbody tr");
             Assert.InRange(await rows.CountAsync(), 20, 26);
             await Expect(chart.Locator("table thead th[scope=col]")).ToHaveCountAsync(3); // time + two stations
+
+            if (Environment.GetEnvironmentVariable("SAVE_SCREENSHOT") == "1")
+            {
+                await chart.Locator("summary").ClickAsync(); // the chart, not the table, in the picture
+                await page.EvaluateAsync("() => { const host = document.querySelector('#stadtdialog-widget'); host?.shadowRoot?.activeElement?.blur(); }");
+                await page.Mouse.MoveAsync(0, 0);
+                await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions
+                {
+                    Path = Stadtdialog.Tests.RepositoryPaths.LiveDataScreenshot, Type = Microsoft.Playwright.ScreenshotType.Png,
+                    Animations = Microsoft.Playwright.ScreenshotAnimations.Disabled,
+                });
+            }
         }
         finally
         {

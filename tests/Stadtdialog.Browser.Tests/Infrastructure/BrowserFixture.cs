@@ -56,6 +56,7 @@ public class BrowserFixture : IAsyncLifetime
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "de-DE",
+            TimezoneId = "Europe/Berlin", // as a citizen's browser in Germany
             ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(15_000);
