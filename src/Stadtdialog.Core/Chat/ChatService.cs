@@ -195,7 +195,8 @@ public sealed class ChatService(
         };
         var answer = await pipeline.AnswerAsync(context, cancellationToken);
         var rewriteWanted = input.PlainLanguage || input.Language != "de";
-        if (rewriteWanted && answer.Notice is null && answer.AnswerType is AnswerTypes.Retrieval or AnswerTypes.Curated or AnswerTypes.LiveData)
+        if (rewriteWanted && answer.Notice is null
+            && (answer.AnswerType is AnswerTypes.Retrieval or AnswerTypes.Curated || (answer.AnswerType is AnswerTypes.LiveData && input.Language != "de")))
         {
             answer = answer with { Notice = Phrases.NoModelForRewrite(input.Language, input.PlainLanguage) };
         }

@@ -288,6 +288,9 @@ public sealed record DataToolResult(
     /// <summary>The platform could not deliver; <see cref="Text"/> says so honestly and nothing else.</summary>
     public bool Unavailable { get; init; }
 
+    /// <summary>Why the platform could not deliver, for editors and the log (never shown to citizens).</summary>
+    public string? Problem { get; init; }
+
     /// <summary>The data came from the cache (younger than the connection's cache time).</summary>
     public bool FromCache { get; init; }
 }

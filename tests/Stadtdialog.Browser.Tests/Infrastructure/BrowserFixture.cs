@@ -23,6 +23,9 @@ public class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Assertions wait as long as actions do: on a loaded 2-core CI machine a streamed answer can take more than
+        // Playwright's default 5 s. This is a wait, not a timing assertion: a wrong answer still fails.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         // A missing browser is a failure with instructions, never a silently skipped test.
         if (!File.Exists(ChromiumPath))
         {

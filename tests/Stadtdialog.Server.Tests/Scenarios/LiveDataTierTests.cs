@@ -45,6 +45,7 @@ public sealed class LiveDataTierTests : IAsyncLifetime
                 ["Stadtdialog:Llm:Endpoint"] = _model.BaseUrl.ToString(),
                 ["Stadtdialog:Llm:Model"] = "test-chat",
                 ["Stadtdialog:Llm:TimeoutSeconds"] = "5",
+                ["Stadtdialog:LiveData:AllowPrivateNetworks"] = "true", // the test platform is on loopback
             },
         };
         await _server.CreateEmptyTenantAsync(Tenant, "Stadt Live", new ContactInfo { Phone = "0123 456" },
@@ -199,6 +200,27 @@ public sealed class LiveDataTierTests : IAsyncLifetime
 
         using var anonymous = _server.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/tenants/{Tenant}/data/tools", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task By_default_a_connection_to_an_internal_address_is_refused_and_the_editor_is_told_why()
+    {
+        await using var strict = new StadtdialogFactory();
+        await strict.CreateEmptyTenantAsync("stadt-strict", "Stadt Strikt", new ContactInfo(), new AssistantConfig { Id = "buergerservice" });
+        using var admin = strict.CreateAdminClient();
+        var put = await admin.PutAsJsonAsync("/api/tenants/stadt-strict/data/connections/intern",
+            new { name = "Intern", kind = "SensorThings", baseUrl = _platform.BaseUrl + "v1.1/", retries = 0 }, Ct);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await admin.PutAsJsonAsync("/api/tenants/stadt-strict/data/tools/parken",
+            new { name = "Parken", connection = "intern", kind = "Latest", query = new { thingCategory = "parking" } }, Ct);
+        var before = _platform.Requests.Count;
+
+        var run = await admin.PostAsJsonAsync("/api/tenants/stadt-strict/data/tools/parken/run", new { }, Ct);
+
+        var result = JsonNode.Parse(await run.Content.ReadAsStringAsync(Ct))!;
+        Assert.True(result["unavailable"]!.GetValue<bool>());
+        Assert.Contains("Stadtdialog:LiveData:AllowPrivateNetworks", result["problem"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, _platform.Requests.Count);
     }
 
     /// <summary>A SensorThings server on loopback with two garages; it can fail and age its observations.</summary>

@@ -13,7 +13,14 @@ public sealed class PrivateNetworkRefusedException(string message) : IOException
 /// </summary>
 public static class PrivateNetworkGuard
 {
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowPrivateNetworks) =>
+    /// <summary>The default setting named in refusals (the knowledge sources').</summary>
+    public const string KnowledgeSetting = KnowledgeHttpOptions.Section + ":" + nameof(KnowledgeHttpOptions.AllowPrivateNetworks);
+
+    /// <param name="allowPrivateNetworks">Connect to loopback, private and link-local addresses too.</param>
+    /// <param name="setting">The setting a refusal names as the way to allow internal servers.</param>
+    /// <param name="purpose">What is refused, in the refusal ("import from", "read live data from").</param>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(
+        bool allowPrivateNetworks, string setting = KnowledgeSetting, string purpose = "import from") =>
         async (context, cancellationToken) =>
         {
             var host = context.DnsEndPoint.Host.Trim('[', ']');
@@ -30,7 +37,7 @@ public static class PrivateNetworkGuard
                 var refused = addresses.FirstOrDefault(a => !IsPublic(a));
                 if (refused is not null)
                 {
-                    throw new PrivateNetworkRefusedException(RefusedMessage(host, refused));
+                    throw new PrivateNetworkRefusedException(RefusedMessage(host, refused, setting, purpose));
                 }
             }
 
@@ -47,12 +54,12 @@ public static class PrivateNetworkGuard
             }
         };
 
-    public static string RefusedMessage(string host, IPAddress address)
+    public static string RefusedMessage(string host, IPAddress address, string setting = KnowledgeSetting, string purpose = "import from")
     {
         var shown = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         var name = string.Equals(host, shown.ToString(), StringComparison.OrdinalIgnoreCase) ? shown.ToString() : $"{host} ({shown})";
         return $"Refused to connect to {name}: the address is in a loopback, private, link-local or otherwise non-public network. "
-            + $"To import from internal servers, set {KnowledgeHttpOptions.Section}:{nameof(KnowledgeHttpOptions.AllowPrivateNetworks)} to true.";
+            + $"To {purpose} internal servers, set {setting} to true.";
     }
 
     /// <summary>Whether <paramref name="address"/> is a public unicast address (IPv4-mapped and embedded IPv4 included).</summary>

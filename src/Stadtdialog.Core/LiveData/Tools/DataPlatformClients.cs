@@ -18,7 +18,7 @@ public sealed class DataPlatformClients(
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset Version, Lazy<HttpClient> Client)> _clients = new();
     private readonly Lazy<HttpClient> _download = new(() => DataConnections.CreateClient(
         new DataConnectionSettings { BaseUrl = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30), Retries = 1 },
-        new DataConnectionSecrets(), time));
+        new DataConnectionSecrets(), time, GuardedNetwork(options.Value)));
 
     public string Protect(string secret) => _protector.Protect(secret);
 
@@ -87,8 +87,17 @@ public sealed class DataPlatformClients(
             Retries = Math.Clamp(connection.Retries, 0, 5),
         };
         var secrets = new DataConnectionSecrets(Unprotect(connection.ProtectedApiKey), Unprotect(connection.ProtectedClientSecret));
-        return DataConnections.CreateClient(settings, secrets, time, connection.IsLocal ? local.CreateHandler() : null);
+        return DataConnections.CreateClient(settings, secrets, time, connection.IsLocal ? local.CreateHandler() : GuardedNetwork(options.Value));
     }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The network to other hosts: internal addresses only where the operator allows them (DNS rebinding included).</summary>
+    private static SocketsHttpHandler GuardedNetwork(LiveDataOptions options) => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        ConnectCallback = Knowledge.Sources.PrivateNetworkGuard.ConnectCallback(options.AllowPrivateNetworks,
+            LiveDataOptions.Section + ":" + nameof(LiveDataOptions.AllowPrivateNetworks), "read live data from"),
+    };
 
     private string? Unprotect(string? protectedSecret)
     {

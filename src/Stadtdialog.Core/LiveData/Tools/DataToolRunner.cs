@@ -58,7 +58,7 @@ public sealed partial class DataToolRunner(
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogUnavailable(_logger, ex, tool.TenantId, tool.Slug, ex.Message);
-            return Unavailable(tool, connection);
+            return Unavailable(tool, connection) with { Problem = Describe(ex) };
         }
     }
 
@@ -72,6 +72,21 @@ public sealed partial class DataToolRunner(
         };
 
     private static string SourceTitle(DataTool tool, DataConnection connection) => $"{tool.Name} – {connection.Name}";
+
+    /// <summary>The failure and its causes in one line (e.g. a refused private address inside an HTTP error).</summary>
+    private static string Describe(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null && messages.Count < 4; e = e.InnerException)
+        {
+            if (!messages.Contains(e.Message))
+            {
+                messages.Add(e.Message);
+            }
+        }
+
+        return string.Join(" → ", messages);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Data tool {Tool} of tenant {Tenant} could not read its platform: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string tenant, string tool, string reason);

@@ -21,6 +21,13 @@ public sealed class LiveDataOptions
     /// </summary>
     public string? LocalBaseUrl { get; set; }
 
+    /// <summary>
+    /// Allow data connections to loopback, private and link-local addresses (a FROST-Server in the same cluster).
+    /// Off by default: a tenant's editor must not be able to reach the installation's internal services. Connections
+    /// whose base URL is a path (this server's demo platform) are always allowed.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>Most items (garages, stations, events) one answer lists.</summary>
     [Range(1, 100)]
     public int MaxItems { get; set; } = 10;

@@ -61,9 +61,10 @@ public sealed record DataToolRunRequest(Dictionary<string, JsonElement>? Argumen
 
 public sealed record LiveValueDto(string Name, string? Property, double? Value, string? Text, string? Unit, DateTimeOffset? Time, double? Capacity, bool Stale);
 
+/// <summary>A tool's answer and the data behind it; <c>problem</c> says why the platform could not deliver (editors only).</summary>
 public sealed record DataToolResultDto(
-    string Tool, string Text, bool Unavailable, bool Stale, bool FromCache, IReadOnlyList<LiveValueDto> Values, IReadOnlyList<LiveEvent> Events,
-    ChartData? Chart, string SourceTitle, string? SourceUrl, DateTimeOffset RetrievedAt);
+    string Tool, string Text, bool Unavailable, string? Problem, bool Stale, bool FromCache, IReadOnlyList<LiveValueDto> Values,
+    IReadOnlyList<LiveEvent> Events, ChartData? Chart, string SourceTitle, string? SourceUrl, DateTimeOffset RetrievedAt);
 
 public sealed record DataToolMatchRequest([property: Required, StringLength(2000)] string Question);
 
@@ -253,7 +254,7 @@ public static class LiveDataEndpoints
     }
 
     internal static DataToolResultDto ToDto(DataToolResult r) => new(
-        r.Tool, r.Text, r.Unavailable, r.Stale, r.FromCache,
+        r.Tool, r.Text, r.Unavailable, r.Problem, r.Stale, r.FromCache,
         r.Values.Select(v => new LiveValueDto(v.Name, v.Property, v.Value, v.Text, v.Unit, v.Time, v.Capacity, v.Stale)).ToList(),
         r.Events, r.Chart, r.SourceTitle, r.SourceUrl, r.RetrievedAt);
 
