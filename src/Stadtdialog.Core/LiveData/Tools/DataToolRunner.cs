@@ -34,6 +34,7 @@ public sealed partial class DataToolRunner(
     private readonly IOptions<LiveDataOptions> _options = options;
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
+    private readonly Lock _cacheLock = new();
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public TimeZoneInfo TimeZone => _zone;
@@ -102,31 +103,31 @@ public sealed partial class DataToolRunner(
         }
 
         var fullKey = $"live:{connection.TenantId}:{connection.Id}:{connection.UpdatedAt.UtcTicks}:{key}";
-        if (_cache.TryGetValue(fullKey, out Lazy<Task<T>>? cached) && cached is not null)
-        {
-            try
-            {
-                return (await cached.Value.WaitAsync(cancellationToken), cached.IsValueCreated && cached.Value.IsCompletedSuccessfully);
-            }
-            catch when (!cancellationToken.IsCancellationRequested)
-            {
-                _cache.Remove(fullKey);
-                throw;
-            }
-        }
+        Lazy<Task<T>> lazy;
+        bool shared;
 
-        // The fetch is not tied to the first asker's cancellation: others may be waiting for it.
-        var lazy = new Lazy<Task<T>>(() => fetch(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
-        using (var entry = _cache.CreateEntry(fullKey))
+        // Look-up and insert under one lock: askers arriving together on a cold cache must find the same entry.
+        lock (_cacheLock)
         {
-            entry.Value = lazy;
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
-            entry.Size = 1;
+            shared = _cache.TryGetValue(fullKey, out Lazy<Task<T>>? cached) && cached is not null;
+            if (shared && cached is not null)
+            {
+                lazy = cached;
+            }
+            else
+            {
+                // The fetch is not tied to the first asker's cancellation: others may be waiting for it.
+                lazy = new Lazy<Task<T>>(() => fetch(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+                using var entry = _cache.CreateEntry(fullKey);
+                entry.Value = lazy;
+                entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
+                entry.Size = 1;
+            }
         }
 
         try
         {
-            return (await lazy.Value.WaitAsync(cancellationToken), false);
+            return (await lazy.Value.WaitAsync(cancellationToken), shared);
         }
         catch when (!cancellationToken.IsCancellationRequested)
         {
@@ -451,7 +452,7 @@ public sealed partial class DataToolRunner(
             var text = new StringBuilder();
             if (matching.Count == 0)
             {
-                text.Append(CultureInfo.InvariantCulture, $"Für {range} habe ich im Veranstaltungskalender keine Veranstaltungen{about} gefunden.");
+                text.Append(CultureInfo.InvariantCulture, $"Im Veranstaltungskalender habe ich {range} keine Veranstaltungen{about} gefunden.");
             }
             else
             {
