@@ -59,6 +59,8 @@ public static class StadtdialogCore
         services.AddSingleton<QueryTranslation>();
         services.AddSingleton<TurnPipeline>();
         services.AddScoped<ChatService>();
+        services.AddSingleton<Handover.ConversationHub>();
+        services.AddScoped<Handover.HandoverService>();
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddKnowledgeHttp();
         services.AddSingleton<IKnowledgeConnector, FolderConnector>();

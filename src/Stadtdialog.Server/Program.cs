@@ -3,6 +3,7 @@ using Stadtdialog.Server.Features.Admin;
 using Stadtdialog.Server.Features.Chat;
 using Stadtdialog.Server.Features.Demo;
 using Stadtdialog.Server.Features.Generative;
+using Stadtdialog.Server.Features.Handover;
 using Stadtdialog.Server.Features.Knowledge;
 using Stadtdialog.Server.Features.LiveData;
 using Stadtdialog.Server.Features.Mcp;
@@ -34,6 +35,7 @@ app.MapTenants();               // /api/tenants
 app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
 app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
 app.MapGenerative();            // /api/tenants/{tenant}/model, plain-language, readability (editors)
+app.MapHandover();              // /conversations/{id}/handover, events; /api/tenants/{tenant}/inbox (staff)
 app.MapLiveData();              // /api/tenants/{tenant}/data/connections, tools, test console (editors)
 app.MapOpenAiCompatibleApi();   // /v1/models, /v1/chat/completions; /api/tenants/{tenant}/api-keys (editors)
 app.MapMcpServer();             // /api/tenants/{tenant}/mcp (Streamable HTTP, tenant API key)

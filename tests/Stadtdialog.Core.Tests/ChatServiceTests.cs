@@ -94,8 +94,8 @@ public sealed class ChatServiceTests : IAsyncLifetime
             return await chat.AskAsync(conversation.Id, "Wie hoch ist der Mond?", null, Token);
         });
 
-        Assert.Equal(AnswerTypes.Fallback, turn.AnswerMessage.AnswerType);
-        Assert.Empty(turn.AnswerMessage.Citations);
+        Assert.Equal(AnswerTypes.Fallback, turn.AnswerMessage!.AnswerType);
+        Assert.Empty(turn.AnswerMessage!.Citations);
     }
 
     [Theory]
@@ -152,7 +152,7 @@ public sealed class ChatServiceTests : IAsyncLifetime
             var chat = sp.GetRequiredService<ChatService>();
             var conversation = await chat.StartAsync(TenantProvisioning.DefaultAssistant, Token);
             var turn = await chat.AskAsync(conversation.Id, "Knöllchen bezahlen", null, Token);
-            return (conversation.Id, turn.AnswerMessage.Id, turn.UserMessage.Id);
+            return (conversation.Id, turn.AnswerMessage!.Id, turn.UserMessage.Id);
         });
 
         await _host.InTenantAsync(Tenant, sp => sp.GetRequiredService<ChatService>()

@@ -8,8 +8,21 @@ using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Chat;
 
-/// <summary>A stored turn: the user's message and the answer to it.</summary>
-public sealed record TurnResult(Message UserMessage, Message AnswerMessage, TurnAnswer Answer);
+/// <summary>
+/// A stored turn: the user's message and the answer to it. <see cref="AnswerMessage"/> is null when no bot answer was
+/// given because a person is asked for or in charge (<see cref="Mode"/>), or took over while the answer was written.
+/// </summary>
+public sealed record TurnResult(Message UserMessage, Message? AnswerMessage, TurnAnswer Answer)
+{
+    /// <summary>Who answers the conversation now.</summary>
+    public ConversationMode Mode { get; init; }
+
+    /// <summary>The staff member in charge, as the citizen sees them.</summary>
+    public string? AgentName { get; init; }
+
+    /// <summary>The bot's answer was written but not given: a staff member took over meanwhile.</summary>
+    public bool Superseded { get; init; }
+}
 
 /// <summary>A checked question with everything needed to answer it.</summary>
 public sealed record PreparedTurn(Conversation Conversation, Tenant Tenant, string Question, string Language)
@@ -45,6 +58,7 @@ public sealed class ChatService(
     QueryTranslation translation,
     LanguageModels models,
     HybridSearch hybrid,
+    Handover.HandoverService handover,
     TimeProvider time)
 {
     /// <summary>Longest accepted question, in characters.</summary>
@@ -105,7 +119,7 @@ public sealed class ChatService(
             ?? throw new NotFoundException("Dieses Gespräch gibt es nicht (mehr).");
         var municipality = await GetTenantAsync(cancellationToken);
         var history = await db.Messages.AsNoTracking()
-            .Where(m => m.ConversationId == conversationId)
+            .Where(m => m.ConversationId == conversationId && m.Role != MessageRole.System)
             .OrderByDescending(m => m.CreatedAt).Take(HistoryMessages)
             .Select(m => new HistoryMessage(m.Role, m.Content))
             .ToListAsync(cancellationToken);
@@ -134,10 +148,26 @@ public sealed class ChatService(
         return guess.IsFallback ? fallback : guess.Language;
     }
 
-    /// <summary>Runs the turn pipeline for a prepared question and stores question and answer.</summary>
+    /// <summary>
+    /// Runs the turn pipeline for a prepared question and stores question and answer. While a person is asked for or
+    /// in charge, the question is only stored and passed on: the bot stays silent. A bot answer is stored only if the
+    /// conversation is still the bot's when it is complete (one conditional UPDATE in the same transaction), so an
+    /// answer written while an agent took over is never given.
+    /// </summary>
     public async Task<TurnResult> CompleteAsync(PreparedTurn turn, ITurnOutput output, CancellationToken cancellationToken)
     {
         var conversation = turn.Conversation;
+        if (conversation.Mode == ConversationMode.Closed)
+        {
+            throw new Handover.HandoverConflictException("Dieses Gespräch ist beendet. Bitte beginnen Sie ein neues Gespräch.");
+        }
+
+        if (conversation.Mode != ConversationMode.Bot)
+        {
+            var forwarded = await handover.CitizenMessageAsync(conversation, turn.Question, turn.Language, cancellationToken);
+            return ForwardedTurn(forwarded, conversation.Mode, conversation.AgentName, superseded: false);
+        }
+
         var answer = await AnswerAsync(
             new TurnInput(turn.Tenant, conversation.Assistant!, turn.Question, turn.Language)
             {
@@ -161,11 +191,38 @@ public sealed class ChatService(
             Model = answer.Model, FallbackReason = answer.FallbackReason, Tokens = answer.Tokens,
             Chart = answer.Chart, DataTool = answer.DataTool,
         };
-        db.Messages.AddRange(userMessage, answerMessage);
-        conversation.LastActivityAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        return new TurnResult(userMessage, answerMessage, answer);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var stillBots = await db.Conversations
+                .Where(c => c.Id == conversation.Id && c.Mode == ConversationMode.Bot)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LastActivityAt, now), cancellationToken);
+            db.Messages.Add(userMessage);
+            if (stillBots == 1)
+            {
+                db.Messages.Add(answerMessage);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (stillBots == 0)
+            {
+                // A staff member took over while the answer was written: the question goes to them, the answer nowhere.
+                var current = await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == conversation.Id, cancellationToken);
+                handover.Published(current, userMessage);
+                return ForwardedTurn(userMessage, current.Mode, current.AgentName, superseded: true);
+            }
+        }
+
+        handover.Published(conversation, userMessage);
+        handover.Published(conversation, answerMessage);
+        return new TurnResult(userMessage, answerMessage, answer) { Mode = ConversationMode.Bot };
     }
+
+    private static TurnResult ForwardedTurn(Message userMessage, ConversationMode mode, string? agentName, bool superseded) =>
+        new(userMessage, null, new TurnAnswer("", AnswerTypes.Handover, 1, [], []))
+        {
+            Mode = mode, AgentName = agentName, Superseded = superseded,
+        };
 
     /// <summary>Answers without storing anything (CLI <c>ask</c>, evaluation, the test console).</summary>
     public Task<TurnAnswer> AnswerAsync(Tenant municipality, Assistant assistant, string question, string language,

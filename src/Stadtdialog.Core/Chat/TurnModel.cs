@@ -21,6 +21,9 @@ public static class AnswerTypes
     /// <summary>Written by a language model from the tenant's sources, cited and checked.</summary>
     public const string Generative = "generative";
 
+    /// <summary>No bot answer: a person is asked for or in charge; the question was passed on.</summary>
+    public const string Handover = "handover";
+
     /// <summary>Live data of the urban data platform (parking, air quality, events), rendered from a data tool's template.</summary>
     public const string LiveData = "livedata";
 }

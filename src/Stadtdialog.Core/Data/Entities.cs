@@ -353,13 +353,54 @@ public sealed class Conversation : ITenantScoped
 
     public DateTimeOffset LastActivityAt { get; set; }
 
+    /// <summary>Who answers: the bot, nobody yet (waiting for a person), or a staff member (the bot is muted).</summary>
+    public ConversationMode Mode { get; set; }
+
+    /// <summary>The staff member who took the conversation over.</summary>
+    public Guid? AgentId { get; set; }
+
+    /// <summary>How the citizen sees that staff member ("Frau Schmidt, Bürgerbüro").</summary>
+    public string? AgentName { get; set; }
+
+    /// <summary>The queue (department) the handover went to.</summary>
+    public string? QueueId { get; set; }
+
+    /// <summary>Why a person was asked for (<see cref="Handover.HandoverReasons"/>).</summary>
+    public string? HandoverReason { get; set; }
+
+    public DateTimeOffset? HandoverRequestedAt { get; set; }
+
+    public DateTimeOffset? AgentJoinedAt { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
     public List<Message> Messages { get; set; } = [];
+}
+
+/// <summary>Who answers a conversation. Only <see cref="Bot"/> runs the turn pipeline.</summary>
+public enum ConversationMode
+{
+    Bot,
+
+    /// <summary>The citizen asked for a person; messages go to the queue, the bot stays silent.</summary>
+    Waiting,
+
+    /// <summary>A staff member owns the conversation; the bot stays silent until it is handed back.</summary>
+    Agent,
+
+    Closed,
 }
 
 public enum MessageRole
 {
     User,
     Assistant,
+
+    /// <summary>A staff member's message (live takeover).</summary>
+    Agent,
+
+    /// <summary>A notice of the system ("Sie schreiben jetzt mit …").</summary>
+    System,
 }
 
 public sealed class Message : ITenantScoped

@@ -114,6 +114,11 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasOne(c => c.Assistant).WithMany().HasForeignKey(c => c.AssistantId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(c => new { c.TenantId, c.LastActivityAt });
+            b.Property(c => c.Mode).HasConversion<string>().HasMaxLength(16);
+            b.Property(c => c.AgentName).HasMaxLength(200);
+            b.Property(c => c.QueueId).HasMaxLength(64);
+            b.Property(c => c.HandoverReason).HasMaxLength(32);
+            b.HasIndex(c => new { c.TenantId, c.Mode });
         });
 
         modelBuilder.Entity<Message>(b =>

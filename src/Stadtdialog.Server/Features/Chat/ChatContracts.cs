@@ -92,3 +92,9 @@ public sealed record RetractEvent(string Reason);
 
 /// <summary>SSE <c>error</c>: the turn failed after the stream had started.</summary>
 public sealed record ErrorEvent(string Title, string Detail);
+
+/// <summary>
+/// SSE <c>handover</c> (JSON: 202): the question was passed on to a person instead of being answered by the bot.
+/// <c>mode</c> is <c>Waiting</c> (a person is asked for) or <c>Agent</c> (a staff member is in charge).
+/// </summary>
+public sealed record HandoverEvent(Guid MessageId, ConversationMode Mode, string? AgentName, string Text);

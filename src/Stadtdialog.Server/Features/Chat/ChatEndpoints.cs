@@ -84,12 +84,13 @@ public static partial class ChatEndpoints
             .WithName("SendMessage")
             .WithSummary("Ask a question; the answer streams as Server-Sent Events (delta, retract, chart, citation, done, error)")
             .WithDescription("With `Accept: text/event-stream` the answer streams as typed events: `delta` {text}, " +
-                "`retract` {reason} (discard the text so far; a replacement follows), `chart` {title,unit,series,summary} (live data over time), `citation` {index,title,url,section}, " +
+                "`retract` {reason} (discard the text so far; a replacement follows), `chart` {title,unit,series,summary} (live data over time), `handover` {messageId,mode,agentName,text} (no bot answer: a person is asked for or in charge; 202 as JSON), `citation` {index,title,url,section}, " +
                 "`done` {messageId,answerType,confidence,followUps,contact,notice,language,plainLanguage,readability}, " +
                 "`error` {title,detail}. Without it, the complete answer is returned as JSON. `plainLanguage: true` asks " +
                 "for Einfache Sprache; the answer's language follows the question's (within the municipality's languages).")
             .Accepts<SendMessageRequest>("application/json")
             .Produces<AnswerDto>(StatusCodes.Status200OK, "application/json")
+            .Produces<HandoverEvent>(StatusCodes.Status202Accepted, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -146,12 +147,17 @@ public static partial class ChatEndpoints
         if (!wantsStream)
         {
             var turn = await CompleteAsync(chat, prepared, NoTurnOutput.Instance, metrics, tenantId, ct);
+            if (turn.AnswerMessage is not { } stored)
+            {
+                return TypedResults.Accepted((string?)null, ToHandover(turn));
+            }
+
             var answer = turn.Answer;
-            return TypedResults.Ok(new AnswerDto(turn.AnswerMessage.Id, answer.Text, answer.AnswerType, answer.Confidence,
+            return TypedResults.Ok(new AnswerDto(stored.Id, answer.Text, answer.AnswerType, answer.Confidence,
                 answer.Citations.Select(ToDto).ToList(), answer.FollowUps, answer.Contact)
             {
-                Notice = answer.Notice, Language = turn.AnswerMessage.Language, PlainLanguage = answer.PlainLanguage,
-                Readability = turn.AnswerMessage.Readability, Chart = answer.Chart, DataTool = answer.DataTool,
+                Notice = answer.Notice, Language = stored.Language, PlainLanguage = answer.PlainLanguage,
+                Readability = stored.Readability, Chart = answer.Chart, DataTool = answer.DataTool,
             });
         }
 
@@ -261,6 +267,18 @@ public static partial class ChatEndpoints
     private static IEnumerable<SseItem<object>> Events(TurnResult turn)
     {
         var answer = turn.Answer;
+        if (turn.AnswerMessage is not { } message)
+        {
+            // No bot answer: a person is asked for or in charge (or took over while the answer streamed).
+            if (turn.Superseded)
+            {
+                yield return new SseItem<object>(new RetractEvent("Eine Mitarbeiterin oder ein Mitarbeiter hat das Gespräch übernommen."), "retract");
+            }
+
+            yield return new SseItem<object>(ToHandover(turn), "handover");
+            yield break;
+        }
+
         if (!answer.Streamed)
         {
             foreach (var piece in Pieces(answer.Text))
@@ -279,7 +297,6 @@ public static partial class ChatEndpoints
             yield return new SseItem<object>(ToDto(citation), "citation");
         }
 
-        var message = turn.AnswerMessage;
         yield return new SseItem<object>(
             new DoneEvent(message.Id, answer.AnswerType, Math.Round(answer.Confidence, 3), answer.FollowUps, answer.Contact)
             {
@@ -321,6 +338,11 @@ public static partial class ChatEndpoints
         await chat.AddFeedbackAsync(conversationId, messageId, request.Rating, request.Comment, ct);
         return TypedResults.NoContent();
     }
+
+    private static HandoverEvent ToHandover(TurnResult turn) =>
+        new(turn.UserMessage.Id, turn.Mode, turn.AgentName, turn.Mode == ConversationMode.Agent
+            ? $"Ihre Nachricht ist bei {turn.AgentName} angekommen."
+            : "Ihre Nachricht wurde weitergeleitet. Eine Mitarbeiterin oder ein Mitarbeiter meldet sich hier.");
 
     private static CitationDto ToDto(Citation citation) => new(citation.Index, citation.Title, citation.Url, citation.Section);
 }

@@ -129,6 +129,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         var (status, title) = exception switch
         {
             global::Stadtdialog.NotFoundException => (StatusCodes.Status404NotFound, "Nicht gefunden"),
+            global::Stadtdialog.Handover.HandoverConflictException => (StatusCodes.Status409Conflict, "Nicht möglich"),
             ArgumentException or FormatException => (StatusCodes.Status400BadRequest, "Ungültige Anfrage"),
             BadHttpRequestException bad => (bad.StatusCode, "Ungültige Anfrage"),
             _ => (StatusCodes.Status500InternalServerError, "Interner Fehler"),
