@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Logging;
 using Stadtdialog.Knowledge;
 using Stadtdialog.LiveData.Tools;
+using Stadtdialog.Mail;
 using Stadtdialog.Knowledge.Jobs;
 using Stadtdialog.Knowledge.Sources;
 using Stadtdialog.Retrieval;
@@ -72,6 +73,7 @@ public static class StadtdialogCore
         services.AddSingleton<IngestionJobRunner>();
         services.AddScoped<TenantProvisioning>();
         services.AddScoped<EvalRunner>();
+        services.AddMail();
         return services;
     }
 

@@ -6,6 +6,7 @@ using Stadtdialog.Server.Features.Generative;
 using Stadtdialog.Server.Features.Handover;
 using Stadtdialog.Server.Features.Knowledge;
 using Stadtdialog.Server.Features.LiveData;
+using Stadtdialog.Server.Features.Mail;
 using Stadtdialog.Server.Features.Mcp;
 using Stadtdialog.Server.Features.OpenAi;
 using Stadtdialog.Server.Features.Platform;
@@ -19,6 +20,7 @@ builder.AddAdmin();             // operator API keys and the editor policy
 builder.AddTenants();           // tenant resolution per request
 builder.AddChat();              // conversations, streamed turns, feedback
 builder.AddKnowledge();         // ingestion jobs: worker and scheduler
+builder.AddMail();              // e-mail outbox: delivery worker (SMTP)
 builder.AddGenerative();        // language model settings, plain-language tool
 builder.AddLiveDataFeature();   // data connections and tools; this server as the demo platform's host
 builder.AddOpenAiCompatibleApi(); // tenant API keys, the /v1 authentication scheme

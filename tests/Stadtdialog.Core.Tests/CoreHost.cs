@@ -21,7 +21,7 @@ public sealed class CoreHost : IAsyncDisposable
     private readonly TempFolder _folder = new();
     private readonly ServiceProvider _services;
 
-    private CoreHost()
+    private CoreHost(IReadOnlyDictionary<string, string?>? settings = null)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder()
@@ -30,6 +30,7 @@ public sealed class CoreHost : IAsyncDisposable
                 ["Stadtdialog:Data:Directory"] = DataDirectory,
                 ["Stadtdialog:Knowledge:Http:AllowPrivateNetworks"] = "true", // loopback test servers
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
@@ -48,9 +49,10 @@ public sealed class CoreHost : IAsyncDisposable
     /// <summary>A folder for a tenant's content files.</summary>
     public TempFolder Content { get; } = new();
 
-    public static async Task<CoreHost> StartAsync(CancellationToken cancellationToken)
+    /// <param name="settings">Extra configuration (e.g. <c>Stadtdialog:Mail:*</c>) over the defaults.</param>
+    public static async Task<CoreHost> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new CoreHost();
+        var host = new CoreHost(settings);
         await host._services.MigrateDatabaseAsync(cancellationToken);
         return host;
     }

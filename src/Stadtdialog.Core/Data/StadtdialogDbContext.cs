@@ -41,6 +41,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
     public DbSet<LiveData.DataTool> DataTools => Set<LiveData.DataTool>();
 
+    public DbSet<Mail.OutboxMail> OutboxMails => Set<Mail.OutboxMail>();
+
     /// <summary>Read by the global query filters; evaluated per query, not per model.</summary>
     private string? CurrentTenantId => tenant.TenantId;
 
@@ -108,6 +110,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         modelBuilder.ApplyConfiguration(new ChunkEmbeddingConfiguration());
         modelBuilder.ApplyConfiguration(new LiveData.DataConnectionConfiguration());
         modelBuilder.ApplyConfiguration(new LiveData.DataToolConfiguration());
+        modelBuilder.ApplyConfiguration(new Mail.OutboxMailConfiguration());
 
         modelBuilder.Entity<Conversation>(b =>
         {
@@ -171,6 +174,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         ApplyTenantFilter<Feedback>(modelBuilder);
         ApplyTenantFilter<LiveData.DataConnection>(modelBuilder);
         ApplyTenantFilter<LiveData.DataTool>(modelBuilder);
+        ApplyTenantFilter<Mail.OutboxMail>(modelBuilder);
     }
 
     private void ApplyTenantFilter<T>(ModelBuilder modelBuilder)
