@@ -10,13 +10,15 @@ using Stadtdialog.Server.Features.Mail;
 using Stadtdialog.Server.Features.Mcp;
 using Stadtdialog.Server.Features.OpenAi;
 using Stadtdialog.Server.Features.Platform;
+using Stadtdialog.Server.Features.Staff;
 using Stadtdialog.Server.Features.Tenants;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatform();          // problem details, JSON, limits, CORS, health, OpenAPI, telemetry, migrations
 builder.Services.AddStadtdialogCore();
-builder.AddAdmin();             // operator API keys and the editor policy
+builder.AddAdmin();             // operator API keys (act as platform admin)
+builder.AddStaff();             // staff accounts, sign-in cookie, role policies per tenant
 builder.AddTenants();           // tenant resolution per request
 builder.AddChat();              // conversations, streamed turns, feedback
 builder.AddKnowledge();         // ingestion jobs: worker and scheduler
@@ -34,6 +36,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapPlatform();              // /health/*, /openapi/v1.json, /docs
 app.MapTenants();               // /api/tenants
+app.MapStaff();                 // /api/auth/login|logout|me, /api/tenants/{tenant}/staff (tenant admins)
 app.MapChat();                  // /api/tenants/{tenant}/assistants/.../conversations, messages, feedback
 app.MapKnowledge();             // /api/tenants/{tenant}/sources, jobs (editors)
 app.MapGenerative();            // /api/tenants/{tenant}/model, plain-language, readability (editors)

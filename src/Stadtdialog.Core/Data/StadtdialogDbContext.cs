@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Stadtdialog.Retrieval.Vectors;
+using Stadtdialog.Staff;
 using Stadtdialog.Tenancy;
 
 namespace Stadtdialog.Data;
@@ -9,9 +12,10 @@ namespace Stadtdialog.Data;
 /// <summary>
 /// The single unit of work over Stadtdialog's data. Every <see cref="ITenantScoped"/> entity is filtered by the
 /// scope's <see cref="TenantContext"/> and stamped with it on insert; writing another tenant's row throws.
+/// Staff accounts (ASP.NET Core Identity) and their memberships are platform-wide and not tenant-filtered.
 /// </summary>
 public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> options, TenantContext tenant)
-    : DbContext(options)
+    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -43,6 +47,8 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
 
     public DbSet<Mail.OutboxMail> OutboxMails => Set<Mail.OutboxMail>();
 
+    public DbSet<StaffMembership> StaffMemberships => Set<StaffMembership>();
+
     /// <summary>Read by the global query filters; evaluated per query, not per model.</summary>
     private string? CurrentTenantId => tenant.TenantId;
 
@@ -52,9 +58,26 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
-        modelBuilder.Entity<Tenant>(b =>
+        base.OnModelCreating(builder); // Identity's tables
+
+        builder.Entity<StaffUser>(b =>
+        {
+            b.Property(u => u.DisplayName).HasMaxLength(StaffUser.MaxDisplayNameLength);
+        });
+
+        builder.Entity<StaffMembership>(b =>
+        {
+            b.HasKey(m => new { m.TenantId, m.UserId });
+            b.Property(m => m.TenantId).HasMaxLength(64);
+            b.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            b.HasIndex(m => m.UserId);
+            b.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<StaffUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Tenant>(b =>
         {
             b.Property(t => t.Id).HasMaxLength(64);
             b.Property(t => t.Name).HasMaxLength(200);
@@ -62,7 +85,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.OwnsOne(t => t.Model, m => m.ToJson());
         });
 
-        modelBuilder.Entity<Assistant>(b =>
+        builder.Entity<Assistant>(b =>
         {
             b.HasIndex(a => new { a.TenantId, a.Slug }).IsUnique();
             b.Property(a => a.Slug).HasMaxLength(64);
@@ -73,7 +96,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<KnowledgeSource>(b =>
+        builder.Entity<KnowledgeSource>(b =>
         {
             b.Property(s => s.Type).HasConversion<string>().HasMaxLength(32);
             b.OwnsOne(s => s.Settings, o => o.ToJson());
@@ -84,7 +107,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
                 .OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<Document>(b =>
+        builder.Entity<Document>(b =>
         {
             b.HasIndex(d => new { d.SourceId, d.Key }).IsUnique();
             b.HasIndex(d => new { d.TenantId, d.Url });
@@ -95,7 +118,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
                 .OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<IngestionJob>(b =>
+        builder.Entity<IngestionJob>(b =>
         {
             b.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
             b.Property(j => j.Trigger).HasConversion<string>().HasMaxLength(16);
@@ -105,14 +128,14 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasIndex(j => j.Status);
         });
 
-        modelBuilder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
+        builder.Entity<Chunk>(b => b.HasIndex(c => new { c.DocumentId, c.Ordinal }));
 
-        modelBuilder.ApplyConfiguration(new ChunkEmbeddingConfiguration());
-        modelBuilder.ApplyConfiguration(new LiveData.DataConnectionConfiguration());
-        modelBuilder.ApplyConfiguration(new LiveData.DataToolConfiguration());
-        modelBuilder.ApplyConfiguration(new Mail.OutboxMailConfiguration());
+        builder.ApplyConfiguration(new ChunkEmbeddingConfiguration());
+        builder.ApplyConfiguration(new LiveData.DataConnectionConfiguration());
+        builder.ApplyConfiguration(new LiveData.DataToolConfiguration());
+        builder.ApplyConfiguration(new Mail.OutboxMailConfiguration());
 
-        modelBuilder.Entity<Conversation>(b =>
+        builder.Entity<Conversation>(b =>
         {
             b.HasOne(c => c.Assistant).WithMany().HasForeignKey(c => c.AssistantId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
@@ -124,7 +147,7 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasIndex(c => new { c.TenantId, c.Mode });
         });
 
-        modelBuilder.Entity<Message>(b =>
+        builder.Entity<Message>(b =>
         {
             b.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
             b.Property(m => m.AnswerType).HasMaxLength(16);
@@ -139,20 +162,20 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasIndex(m => new { m.ConversationId, m.CreatedAt });
         });
 
-        modelBuilder.Entity<Feedback>(b =>
+        builder.Entity<Feedback>(b =>
         {
             b.Property(f => f.Rating).HasConversion<string>().HasMaxLength(8);
             b.HasOne<Message>().WithMany().HasForeignKey(f => f.MessageId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(f => f.MessageId).IsUnique();
         });
 
-        modelBuilder.Entity<TokenUsage>(b =>
+        builder.Entity<TokenUsage>(b =>
         {
             b.HasKey(u => new { u.TenantId, u.Day });
             b.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        modelBuilder.Entity<TenantApiKey>(b =>
+        builder.Entity<TenantApiKey>(b =>
         {
             b.Property(k => k.Name).HasMaxLength(200);
             b.Property(k => k.Prefix).HasMaxLength(16);
@@ -161,20 +184,20 @@ public sealed class StadtdialogDbContext(DbContextOptions<StadtdialogDbContext> 
             b.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        ApplyTenantFilter<Assistant>(modelBuilder);
-        ApplyTenantFilter<TokenUsage>(modelBuilder);
-        ApplyTenantFilter<TenantApiKey>(modelBuilder);
-        ApplyTenantFilter<KnowledgeSource>(modelBuilder);
-        ApplyTenantFilter<Document>(modelBuilder);
-        ApplyTenantFilter<Chunk>(modelBuilder);
-        ApplyTenantFilter<ChunkEmbedding>(modelBuilder);
-        ApplyTenantFilter<IngestionJob>(modelBuilder);
-        ApplyTenantFilter<Conversation>(modelBuilder);
-        ApplyTenantFilter<Message>(modelBuilder);
-        ApplyTenantFilter<Feedback>(modelBuilder);
-        ApplyTenantFilter<LiveData.DataConnection>(modelBuilder);
-        ApplyTenantFilter<LiveData.DataTool>(modelBuilder);
-        ApplyTenantFilter<Mail.OutboxMail>(modelBuilder);
+        ApplyTenantFilter<Assistant>(builder);
+        ApplyTenantFilter<TokenUsage>(builder);
+        ApplyTenantFilter<TenantApiKey>(builder);
+        ApplyTenantFilter<KnowledgeSource>(builder);
+        ApplyTenantFilter<Document>(builder);
+        ApplyTenantFilter<Chunk>(builder);
+        ApplyTenantFilter<ChunkEmbedding>(builder);
+        ApplyTenantFilter<IngestionJob>(builder);
+        ApplyTenantFilter<Conversation>(builder);
+        ApplyTenantFilter<Message>(builder);
+        ApplyTenantFilter<Feedback>(builder);
+        ApplyTenantFilter<LiveData.DataConnection>(builder);
+        ApplyTenantFilter<LiveData.DataTool>(builder);
+        ApplyTenantFilter<Mail.OutboxMail>(builder);
     }
 
     private void ApplyTenantFilter<T>(ModelBuilder modelBuilder)

@@ -11,9 +11,9 @@ using Microsoft.OpenApi;
 namespace Stadtdialog.Server.Features.Admin;
 
 /// <summary>
-/// Operator API keys for the administration API (<c>Stadtdialog:Admin:ApiKeys</c>). Staff accounts and OpenID
-/// Connect come with the staff features; the policies below stay the same for them. Without a configured key the
-/// administration API is closed.
+/// Operator API keys for the administration API (<c>Stadtdialog:Admin:ApiKeys</c>). A key acts as platform
+/// administrator: it passes every staff policy (<see cref="Staff.StaffPolicies"/>). Without a configured key only
+/// staff accounts reach the administration API.
 /// </summary>
 public sealed class AdminOptions
 {
@@ -27,10 +27,8 @@ public static class AdminPolicies
 {
     public const string Scheme = "AdminApiKey";
 
-    /// <summary>May configure knowledge sources and run them.</summary>
-    public const string Editor = "editor";
-
-    public const string PlatformAdminRole = "platform-admin";
+    /// <summary>The role an operator key carries: the same as platform administrators' staff accounts.</summary>
+    public const string PlatformAdminRole = global::Stadtdialog.Staff.StaffRoles.PlatformAdmin;
 
     public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
     {
@@ -38,14 +36,12 @@ public static class AdminPolicies
             .Validate(o => o.ApiKeys.All(k => k.Length >= 16), "Admin API keys must be at least 16 characters long.")
             .ValidateOnStart();
         builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, AdminApiKeyHandler>(Scheme, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Editor, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(PlatformAdminRole));
         builder.Services.Configure<OpenApiOptions>("v1", options => options.AddAdminSecurity());
         return builder;
     }
 }
 
-/// <summary>Declares the operator key in the OpenAPI document: a bearer scheme that every editor endpoint requires.</summary>
+/// <summary>Declares the operator key in the OpenAPI document: a bearer scheme that every administration endpoint accepts.</summary>
 internal static class AdminOpenApi
 {
     public const string SchemeName = "bearer";
@@ -65,7 +61,8 @@ internal static class AdminOpenApi
         })
         .AddOperationTransformer((operation, context, _) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminPolicies.Editor))
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>()
+                .Any(a => a.Policy is { } policy && policy != Staff.StaffPolicies.SignedIn && Staff.StaffPolicies.All.Contains(policy)))
             {
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [] });

@@ -52,7 +52,7 @@ public static class HandoverEndpoints
             })
             .WithName("CitizenTyping").WithSummary("The citizen is typing (shown to the staff member in charge)");
 
-        var inbox = app.MapTenantAdminGroup("/inbox", "Inbox");
+        var inbox = app.MapTenantAdminGroup("/inbox", "Inbox", Staff.StaffPolicies.TenantAgent);
         inbox.MapGet("/conversations", ListInbox)
             .WithName("ListInbox").WithSummary("Conversations waiting for a person or with staff (mode=Waiting|Agent|Bot|Closed, mine=true)");
         inbox.MapGet("/conversations/{conversationId:guid}", GetInboxConversation)
@@ -200,7 +200,7 @@ public sealed record StaffIdentity(Guid Id, string DisplayName, bool IsSuperviso
 {
     public static StaffIdentity From(ClaimsPrincipal user)
     {
-        var name = user.FindFirst("display_name")?.Value ?? user.Identity?.Name ?? "Mitarbeiter/in";
+        var name = user.FindFirst(global::Stadtdialog.Staff.StaffClaimTypes.DisplayName)?.Value ?? user.Identity?.Name ?? "Mitarbeiter/in";
         var supervisor = user.IsInRole(Admin.AdminPolicies.PlatformAdminRole);
         if (Guid.TryParse(user.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id))
         {

@@ -66,14 +66,16 @@ public static class TenantEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>
-    /// The route group for a tenant's administration (<c>/api/tenants/{tenant}{prefix}</c>): editors only, the
-    /// tenant resolved before any handler runs.
+    /// The route group for a tenant's administration (<c>/api/tenants/{tenant}{prefix}</c>): editors of this tenant
+    /// (or the given staff policy; platform admins and operator keys always), the tenant resolved before any handler runs.
     /// </summary>
-    public static RouteGroupBuilder MapTenantAdminGroup(this IEndpointRouteBuilder app, string prefix, string tag) =>
+    public static RouteGroupBuilder MapTenantAdminGroup(this IEndpointRouteBuilder app, string prefix, string tag,
+        string policy = Staff.StaffPolicies.TenantEditor) =>
         app.MapGroup("/api/tenants/{tenant}" + prefix)
-            .RequireAuthorization(Admin.AdminPolicies.Editor)
+            .RequireAuthorization(policy)
             .AddEndpointFilter<TenantResolutionFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithTags(tag);
 
