@@ -30,7 +30,7 @@ public sealed class HandoverTests(HandoverTests.Server fixture) : IClassFixture<
         using var citizen = App.CreateClient();
         using var staff = App.CreateAdminClient();
         var requested = await citizen.PostAsJsonAsync($"/api/tenants/{Tenant}/conversations/{conversation}/handover", new { }, Ct);
-        Assert.Equal("Waiting", JsonNode.Parse(await requested.Content.ReadAsStringAsync(Ct))!["mode"]!.GetValue<string>());
+        Assert.Equal("waiting", JsonNode.Parse(await requested.Content.ReadAsStringAsync(Ct))!["mode"]!.GetValue<string>());
 
         var inbox = JsonNode.Parse(await staff.GetStringAsync($"/api/tenants/{Tenant}/inbox/conversations?mode=Waiting", Ct))!.AsArray();
         Assert.Contains(inbox, c => c!["id"]!.GetValue<Guid>() == conversation);
@@ -59,7 +59,7 @@ public sealed class HandoverTests(HandoverTests.Server fixture) : IClassFixture<
         // With an agent: the citizen's message reaches the agent, the bot stays silent.
         var toAgent = await App.AskAsync(Tenant, conversation, Question);
         var handover = Assert.Single(toAgent.Events, e => e.Name == "handover");
-        Assert.Contains("\"mode\":\"Agent\"", handover.Data, StringComparison.Ordinal);
+        Assert.Contains("\"mode\":\"agent\"", handover.Data, StringComparison.Ordinal);
         Assert.DoesNotContain(toAgent.Events, e => e.Name is "delta" or "done");
 
         // Taking over one's own conversation again changes nothing.
@@ -74,7 +74,7 @@ public sealed class HandoverTests(HandoverTests.Server fixture) : IClassFixture<
         var stored = JsonNode.Parse(await staff.GetStringAsync($"/api/tenants/{Tenant}/inbox/conversations/{conversation}", Ct))!;
         var roles = stored["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()).ToList();
         Assert.Equal(
-            ["User", "Assistant", "System", "User", "System", "Agent", "User", "System", "User", "Assistant"],
+            ["user", "assistant", "system", "user", "system", "agent", "user", "system", "user", "assistant"],
             roles);
     }
 
@@ -95,13 +95,13 @@ public sealed class HandoverTests(HandoverTests.Server fixture) : IClassFixture<
 
             var stored = JsonNode.Parse(await staff.GetStringAsync($"/api/tenants/{Tenant}/inbox/conversations/{conversation}", Ct))!;
             var messages = stored["messages"]!.AsArray().Select(m => (Role: m!["role"]!.GetValue<string>(), At: m["createdAt"]!.GetValue<DateTimeOffset>())).ToList();
-            var joined = messages.Single(m => m.Role == "System").At;
-            Assert.DoesNotContain(messages, m => m.Role == "Assistant" && m.At > joined);
-            Assert.Equal(10, messages.Count(m => m.Role == "User")); // every question was kept
+            var joined = messages.Single(m => m.Role == "system").At;
+            Assert.DoesNotContain(messages, m => m.Role == "assistant" && m.At > joined);
+            Assert.Equal(10, messages.Count(m => m.Role == "user")); // every question was kept
 
             // What the citizens' screens kept: an answer only where it was stored before the takeover.
             var shownAnswers = answers.Count(a => a.Events.Any(e => e.Name == "done"));
-            Assert.Equal(messages.Count(m => m.Role == "Assistant"), shownAnswers);
+            Assert.Equal(messages.Count(m => m.Role == "assistant"), shownAnswers);
             Assert.All(answers.Where(a => a.Events.Any(e => e.Name == "handover")), a => Assert.DoesNotContain(a.Events, e => e.Name == "done"));
         }
     }

@@ -389,7 +389,8 @@ public sealed partial class StaffAccessTests(StaffAccessTests.StaffServer fixtur
 
         using (request)
         {
-            return await client.SendAsync(request, Ct);
+            // Headers only: a permitted live stream (Server-Sent Events) would never end; its status is what counts.
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         }
     }
 

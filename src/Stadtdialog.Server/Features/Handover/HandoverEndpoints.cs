@@ -186,12 +186,24 @@ public static class HandoverEndpoints
         return TypedResults.NoContent();
     }
 
-    private static ServerSentEventsResult<ConversationUpdate> InboxEvents(
+    private static ServerSentEventsResult<object> InboxEvents(
         Tenancy.TenantContext tenant, ConversationHub hub, HttpContext http, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        return TypedResults.ServerSentEvents(hub.SubscribeTenantAsync(tenant.RequireTenantId(), ct));
+        return TypedResults.ServerSentEvents(StreamAsync(tenant.RequireTenantId(), hub, ct));
+
+        static async IAsyncEnumerable<SseItem<object>> StreamAsync(string tenantId, ConversationHub hub, [EnumeratorCancellation] CancellationToken ct)
+        {
+            var updates = hub.SubscribeTenantAsync(tenantId, ct).GetAsyncEnumerator(ct);
+            var next = updates.MoveNextAsync(); // subscribed from here on
+            yield return new SseItem<object>(new { tenant = tenantId }, "ready");
+            while (await next)
+            {
+                yield return new SseItem<object>(updates.Current, updates.Current.Kind);
+                next = updates.MoveNextAsync();
+            }
+        }
     }
 }
 
