@@ -104,36 +104,13 @@ finally
     }
 }
 
-static Process StartServer(BenchOptions options, Uri model, string data)
-{
-    // --urls on the command line: it wins over the "Urls" of appsettings.json (ASPNETCORE_URLS would not).
-    var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(options.ServerDll), "--urls", $"http://127.0.0.1:{options.Port}"])
+static Process StartServer(BenchOptions options, Uri model, string data) =>
+    BenchServer.Start(options.ServerDll, options.Port, data, BenchOptions.AdminKey, new Dictionary<string, string>
     {
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.ServerDll))!,
-    };
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-    start.Environment["Stadtdialog__Data__Directory"] = data;
-    start.Environment["Stadtdialog__Chat__MessagesPerMinutePerClient"] = "0";
-    start.Environment["Stadtdialog__Admin__ApiKeys__0"] = BenchOptions.AdminKey;
-    start.Environment["Stadtdialog__Llm__Endpoint"] = model.ToString();
-    start.Environment["Stadtdialog__Llm__Model"] = "bench-model";
-    start.Environment["Stadtdialog__Llm__TimeoutSeconds"] = "120";
-    start.Environment["Logging__LogLevel__Default"] = "Warning";
-    var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the server");
-    process.OutputDataReceived += (_, e) => { };
-    process.ErrorDataReceived += (_, e) =>
-    {
-        if (e.Data is { Length: > 0 })
-        {
-            Console.Error.WriteLine("[server] " + e.Data);
-        }
-    };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    return process;
-}
+        ["Stadtdialog__Llm__Endpoint"] = model.ToString(),
+        ["Stadtdialog__Llm__Model"] = "bench-model",
+        ["Stadtdialog__Llm__TimeoutSeconds"] = "120",
+    });
 
 static async Task WaitUntilReadyAsync(HttpClient http, string baseUrl)
 {

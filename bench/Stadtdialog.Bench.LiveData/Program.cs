@@ -73,33 +73,8 @@ finally
     }
 }
 
-static Process StartServer(BenchOptions options, string data)
-{
-    // --urls on the command line: it wins over the "Urls" of appsettings.json (ASPNETCORE_URLS would not).
-    var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(options.ServerDll), "--urls", $"http://127.0.0.1:{options.Port}"])
-    {
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.ServerDll))!,
-    };
-    start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-    start.Environment["Stadtdialog__Data__Directory"] = data;
-    start.Environment["Stadtdialog__Chat__MessagesPerMinutePerClient"] = "0";
-    start.Environment["Stadtdialog__Admin__ApiKeys__0"] = BenchOptions.AdminKey;
-    start.Environment["Logging__LogLevel__Default"] = "Warning";
-    var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the server");
-    process.OutputDataReceived += (_, e) => { };
-    process.ErrorDataReceived += (_, e) =>
-    {
-        if (e.Data is { Length: > 0 })
-        {
-            Console.Error.WriteLine("[server] " + e.Data);
-        }
-    };
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    return process;
-}
+static Process StartServer(BenchOptions options, string data) =>
+    BenchServer.Start(options.ServerDll, options.Port, data, BenchOptions.AdminKey);
 
 static async Task WaitUntilReadyAsync(HttpClient http, string baseUrl)
 {
