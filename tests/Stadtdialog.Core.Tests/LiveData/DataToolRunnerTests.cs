@@ -546,7 +546,12 @@ public sealed class DataToolRunnerTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(3, r.Values.Count));
     }
 
-    /// <summary>Holds each of the first two misses until both happened; at most 300 ms (a bound, not an assertion).</summary>
+    /// <summary>
+    /// Holds each of the first two misses until both happened; at most 300 ms (a bound, not an assertion). The hold
+    /// blocks on purpose: <see cref="IMemoryCache.TryGetValue"/> is synchronous, and holding a thread inside the
+    /// runner's look-up is the interleaving under test (with the runner's lock the second asker cannot miss until the
+    /// first has inserted, so the hold ends by its bound).
+    /// </summary>
     private sealed class HoldingCache(MemoryCache inner) : IMemoryCache
     {
         private readonly CountdownEvent _misses = new(2);

@@ -130,6 +130,25 @@ public sealed class StadtdialogFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A staff password that satisfies the account rules.</summary>
+    public const string StaffPassword = "Rathaus-Kaffee-2026";
+
+    /// <summary>Creates a staff account with a role in <paramref name="tenant"/> (as operator) and returns a signed-in client (cookie).</summary>
+    public async Task<HttpClient> SignInStaffAsync(string tenant, string email, string displayName, string role)
+    {
+        using (var admin = CreateAdminClient())
+        {
+            using var created = await admin.PostAsJsonAsync($"/api/tenants/{tenant}/staff",
+                new { email, displayName, role, initialPassword = StaffPassword }, TestContext.Current.CancellationToken);
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        using var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = StaffPassword }, TestContext.Current.CancellationToken);
+        Assert.True(login.StatusCode == HttpStatusCode.OK, await login.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return client;
+    }
+
     /// <summary>Creates a knowledge source (expects 201 Created with a Location header); returns the created source.</summary>
     public async Task<WireSource> CreateSourceAsync(string tenant, object request)
     {

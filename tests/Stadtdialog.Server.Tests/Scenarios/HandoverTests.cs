@@ -107,6 +107,29 @@ public sealed class HandoverTests(HandoverTests.Server fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Of_two_agents_only_one_takes_over_the_other_cannot_write_or_hand_back_and_a_tenant_admin_can()
+    {
+        var conversation = await App.StartConversationAsync(Tenant, StadtdialogFactory.DemoAssistant);
+        using var schmidt = await App.SignInStaffAsync(Tenant, "schmidt@musterstadt.example", "Frau Schmidt", "agent");
+        using var meyer = await App.SignInStaffAsync(Tenant, "meyer@musterstadt.example", "Herr Meyer", "agent");
+        using var chefin = await App.SignInStaffAsync(Tenant, "chefin@musterstadt.example", "Frau Chefin", "tenantAdmin");
+        var inbox = $"/api/tenants/{Tenant}/inbox/conversations/{conversation}";
+
+        var both = await Task.WhenAll(schmidt.PostAsync(inbox + "/takeover", null, Ct), meyer.PostAsync(inbox + "/takeover", null, Ct));
+        var winner = both[0].StatusCode == HttpStatusCode.OK ? schmidt : meyer;
+        var loser = winner == schmidt ? meyer : schmidt;
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], both.Select(r => r.StatusCode).Order());
+
+        var answer = await App.AskAsync(Tenant, conversation, Question);
+        Assert.Contains(winner == schmidt ? "Frau Schmidt" : "Herr Meyer", Assert.Single(answer.Events, e => e.Name == "handover").Data, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await loser.PostAsJsonAsync(inbox + "/messages", new { text = "Ich auch!" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await loser.PostAsync(inbox + "/handback", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await chefin.PostAsync(inbox + "/handback", null, Ct)).StatusCode);
+        Assert.Equal("retrieval", (await App.AskAsync(Tenant, conversation, Question)).Done.AnswerType);
+    }
+
+    [Fact]
     public async Task Staff_endpoints_need_a_key_and_citizens_cannot_write_as_staff()
     {
         var conversation = await App.StartConversationAsync(Tenant, StadtdialogFactory.DemoAssistant);

@@ -173,9 +173,10 @@ public static class HandoverEndpoints
             new MessageDto(message.Id, message.Role, message.Content, null, null, [], message.CreatedAt));
     }
 
-    private static async Task<NoContent> HandBack(Guid conversationId, HandoverService handover, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<NoContent> HandBack(
+        string tenant, Guid conversationId, HandoverService handover, ClaimsPrincipal user, CancellationToken ct)
     {
-        var me = StaffIdentity.From(user);
+        var me = StaffIdentity.From(user, tenant);
         await handover.HandBackAsync(conversationId, me.Id, me.IsSupervisor, ct);
         return TypedResults.NoContent();
     }
@@ -207,13 +208,18 @@ public static class HandoverEndpoints
     }
 }
 
-/// <summary>The signed-in staff member as the handover sees them: a stable id and the name citizens are shown.</summary>
+/// <summary>
+/// The signed-in staff member as the handover sees them: a stable id, the name citizens are shown, and whether they may
+/// act on colleagues' conversations (platform admins, and tenant admins of <c>tenant</c>).
+/// </summary>
 public sealed record StaffIdentity(Guid Id, string DisplayName, bool IsSupervisor)
 {
-    public static StaffIdentity From(ClaimsPrincipal user)
+    public static StaffIdentity From(ClaimsPrincipal user, string? tenant = null)
     {
         var name = user.FindFirst(global::Stadtdialog.Staff.StaffClaimTypes.DisplayName)?.Value ?? user.Identity?.Name ?? "Mitarbeiter/in";
-        var supervisor = user.IsInRole(Admin.AdminPolicies.PlatformAdminRole);
+        var supervisor = user.IsInRole(Admin.AdminPolicies.PlatformAdminRole)
+            || (tenant is not null && user.HasClaim(global::Stadtdialog.Staff.StaffRoles.TenantRoleClaim,
+                global::Stadtdialog.Staff.StaffRoles.ClaimValue(tenant, global::Stadtdialog.Staff.StaffRole.TenantAdmin)));
         if (Guid.TryParse(user.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id))
         {
             return new StaffIdentity(id, name, supervisor);
